@@ -1,0 +1,70 @@
+# tests/lib.sh - sourced by every tests/*/t*.sh script (bash).
+#
+# Each check prints one line the runner counts:
+#   ok - DESC            passed
+#   not ok - DESC        failed (details follow on lines starting with '#')
+#   skip - DESC # WHY    could not run here (missing prerequisite)
+# A script that exits non-zero without reporting "not ok" counts as one failure.
+# Every script runs in its own scratch directory $T_TMP, removed at exit
+# (kept when T_KEEP=1), after running anything registered with t_cleanup.
+
+set -u
+T_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+T_NAME=$(basename "$0" .sh)
+T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/xenhost-$T_NAME.XXXXXX")
+T_FAILED=0
+T_CLEANUPS=()
+# Expensive inputs (debootstrap roots, fetched source, builds) live outside the clone.
+XENHOST_CACHE=${XENHOST_CACHE:-/var/cache/xenhost-build}
+XENHOST_BUILD=${XENHOST_BUILD:-$T_TOP/build}
+export XENHOST_CACHE XENHOST_BUILD T_TOP
+
+t_cleanup() { T_CLEANUPS+=("$*"); }
+_t_exit() {
+    local i
+    for ((i=${#T_CLEANUPS[@]}-1; i>=0; i--)); do eval "${T_CLEANUPS[$i]}" || true; done
+    [ "${T_KEEP:-0}" = 1 ] && echo "# kept $T_TMP" || rm -rf "$T_TMP"
+}
+trap _t_exit EXIT
+cd "$T_TMP" || exit 1
+
+t_ok()   { echo "ok - $*"; }
+t_fail() { local d=$1; shift; echo "not ok - $d"; T_FAILED=1; [ $# -gt 0 ] && printf '%s\n' "$@" | sed 's/^/#   /'; return 0; }
+t_skip() { echo "skip - $1 # ${2:-}"; }
+t_diag() { printf '%s\n' "$@" | sed 's/^/# /'; }
+
+# t_check DESC CMD...: passes when CMD exits 0; shows its output otherwise.
+t_check() {
+    local d=$1 out rc; shift
+    out=$("$@" 2>&1); rc=$?
+    if [ $rc -eq 0 ]; then t_ok "$d"; else t_fail "$d" "exit $rc: $*" "$(printf '%s' "$out" | tail -n 20)"; fi
+}
+# t_must_fail DESC CMD...: passes when CMD exits non-zero (not by a signal).
+t_must_fail() {
+    local d=$1 out rc; shift
+    out=$("$@" 2>&1); rc=$?
+    if [ $rc -ne 0 ] && [ $rc -lt 128 ]; then t_ok "$d"; else t_fail "$d" "exit $rc (wanted failure): $*" "$(printf '%s' "$out" | tail -n 20)"; fi
+}
+# t_eq DESC EXPECTED ACTUAL
+t_eq() {
+    if [ "$2" = "$3" ]; then t_ok "$1"; else t_fail "$1" "expected: $2" "actual:   $3"; fi
+}
+# t_grep DESC PATTERN FILE: passes when the extended regex matches a line of FILE.
+t_grep() {
+    if grep -Eq -- "$2" "$3" 2>/dev/null; then t_ok "$1"; else t_fail "$1" "no line matches /$2/ in $3" "$(tail -n 15 "$3" 2>/dev/null)"; fi
+}
+t_nogrep() {
+    if ! grep -Eq -- "$2" "$3" 2>/dev/null; then t_ok "$1"; else t_fail "$1" "unexpected match of /$2/ in $3:" "$(grep -En -- "$2" "$3" | head -5)"; fi
+}
+# Prerequisites: t_need_root / t_need_cmd skip the whole script (exit 0) when unmet.
+t_need_root() { [ "$(id -u)" = 0 ] || { t_skip "$T_NAME" "needs root"; exit 0; }; }
+t_need_cmd()  { local c; for c; do command -v "$c" >/dev/null || { t_skip "$T_NAME" "needs $c"; exit 0; }; done; }
+# t_need_packages: the built .debs (make deb); skips when absent and XENHOST_REQUIRE_BUILD!=1.
+t_need_packages() {
+    T_DEBS=$XENHOST_BUILD/debs
+    if ! ls "$T_DEBS"/xenhost_*.deb >/dev/null 2>&1; then
+        if [ "${XENHOST_REQUIRE_BUILD:-0}" = 1 ]; then t_fail "$T_NAME: built packages present in $T_DEBS"; exit 1; fi
+        t_skip "$T_NAME" "no packages in $T_DEBS (run make deb)"; exit 0
+    fi
+}
+t_end() { exit $T_FAILED; }

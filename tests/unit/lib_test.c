@@ -1,0 +1,122 @@
+/* Unit tests for src/lib. */
+#define _GNU_SOURCE
+#include "test.h"
+#include "../../src/lib/atomicfile.h"
+#include "../../src/lib/kvconf.h"
+#include "../../src/lib/size.h"
+#include "../../src/lib/spawn.h"
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void sizes(void)
+{
+    struct { const char *in; unsigned long long unit, want; } ok[] = {
+        { "8Gb", 1, 8ULL << 30 }, { "4G", 1, 4ULL << 30 }, { "512M", 1, 512ULL << 20 },
+        { "256", 1ULL << 20, 256ULL << 20 }, { "1.5G", 1, 3ULL << 29 }, { "2gib", 1, 2ULL << 30 },
+        { "100k", 1, 102400 }, { "0", 1, 0 }, { "16384B", 1, 16384 },
+    };
+    const char *bad[] = { "", "G", "4X", "4GG", "-1", "4 G", "1e9", "99999999999999999999", "17179869184T" };
+    for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
+        uint64_t b = 0; const char *why = NULL;
+        int rc = xh_parse_size(ok[i].in, ok[i].unit, &b, &why);
+        CHECK(rc == 0 && b == ok[i].want, "size '%s' = %llu", ok[i].in, ok[i].want);
+    }
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        uint64_t b; const char *why = NULL;
+        CHECK(xh_parse_size(bad[i], 1, &b, &why) < 0 && why, "size '%s' rejected (%s)", bad[i], why ? why : "-");
+    }
+    char buf[32];
+    xh_format_size(3ULL << 30, buf, sizeof buf); CHECK_STR(buf, "3G", "format 3G");
+    xh_format_size(1536ULL << 20, buf, sizeof buf); CHECK_STR(buf, "1536M", "format 1536M");
+}
+
+struct kv { char keys[8][32]; char vals[8][64]; int n; };
+static int collect(const char *k, const char *v, const char *f, int l, void *ctx)
+{
+    struct kv *kv = ctx; (void)f; (void)l;
+    if (kv->n < 8) { snprintf(kv->keys[kv->n], 32, "%s", k); snprintf(kv->vals[kv->n], 64, "%s", v); kv->n++; }
+    return 0;
+}
+
+static void kvconf(void)
+{
+    const char *shell = "# comment\nA=1\nexport B=\"two words\"\nC='x$y'\n  D=plain # trailing\nE=\n";
+    struct kv kv = { .n = 0 };
+    char err[256];
+    int rc = xh_kv_parse_buf(shell, strlen(shell), "t", XH_KV_SHELL, collect, &kv, err, sizeof err);
+    CHECK(rc == 0 && kv.n == 5, "shell dialect parses 5 assignments (%s)", err);
+    CHECK_STR(kv.vals[1], "two words", "double quotes");
+    CHECK_STR(kv.vals[2], "x$y", "single quotes keep $ literally");
+    CHECK_STR(kv.vals[3], "plain", "trailing comment dropped");
+    CHECK_STR(kv.vals[4], "", "empty value");
+    const char *bad[] = { "A=$(reboot)\n", "A=`x`\n", "A=\"$HOME\"\n", "A = 1\n", "A=a b\n", "1A=x\n", "A=\"open\n", "just words\n" };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        kv.n = 0; err[0] = 0;
+        rc = xh_kv_parse_buf(bad[i], strlen(bad[i]), "f.conf", XH_KV_SHELL, collect, &kv, err, sizeof err);
+        CHECK(rc < 0 && strncmp(err, "f.conf:1: ", 10) == 0 && kv.n == 0, "shell dialect rejects %.*s with '%s'", (int)strlen(bad[i]) - 1, bad[i], err);
+    }
+    const char *spaced = "dist   = bookworm # the default\nnameserver = 1.1.1.1 9.9.9.9\n\n# x\nsize=4G\n";
+    kv.n = 0;
+    rc = xh_kv_parse_buf(spaced, strlen(spaced), "xt", XH_KV_SPACED, collect, &kv, err, sizeof err);
+    CHECK(rc == 0 && kv.n == 3, "spaced dialect parses 3 keys");
+    CHECK_STR(kv.vals[0], "bookworm", "spaced value trimmed, comment dropped");
+    CHECK_STR(kv.vals[1], "1.1.1.1 9.9.9.9", "spaced value keeps inner blanks");
+    CHECK(xh_kv_parse_file("/nonexistent/x", XH_KV_SHELL, collect, &kv, err, sizeof err) == -2, "missing file is -2");
+}
+
+static void spawn(void)
+{
+    struct xh_run_result r;
+    char *echo[] = { "sh", "-c", "echo out; echo err >&2; exit 3", NULL };
+    struct xh_run_opts o = { .capture = XH_CAP_OUT | XH_CAP_ERR };
+    xh_run(echo, &o, &r);
+    CHECK(r.status == 3 && r.out && strcmp(r.out, "out\n") == 0 && r.err && strcmp(r.err, "err\n") == 0,
+          "exit code and separate stdout/stderr captured");
+    xh_run_result_free(&r);
+
+    char *cat[] = { "cat", NULL };
+    struct xh_run_opts oi = { .input = "secret\n", .input_len = 7, .capture = XH_CAP_OUT };
+    xh_run(cat, &oi, &r);
+    CHECK(r.status == 0 && r.out && strcmp(r.out, "secret\n") == 0, "stdin data delivered");
+    xh_run_result_free(&r);
+
+    char *slow[] = { "sh", "-c", "sleep 30 & sleep 30", NULL };
+    struct xh_run_opts ot = { .timeout_ms = 200, .grace_ms = 200, .capture = XH_CAP_OUT };
+    int64_t t0 = xh_now_ms();
+    xh_run(slow, &ot, &r);
+    CHECK(r.timed_out && r.status == 128 + 15 && xh_now_ms() - t0 < 5000, "deadline kills the process group");
+    xh_run_result_free(&r);
+
+    char *missing[] = { "/nonexistent/prog", NULL };
+    xh_run(missing, NULL, &r);
+    CHECK(r.status == -1 && strstr(r.why, "/nonexistent/prog"), "unstartable program reported: %s", r.why);
+    xh_run_result_free(&r);
+}
+
+static void atomic(void)
+{
+    char dir[] = "/tmp/xh-atomic.XXXXXX", path[256], buf[64];
+    struct stat st;
+    if (!mkdtemp(dir)) { CHECK(0, "mkdtemp"); return; }
+    snprintf(path, sizeof path, "%s/f", dir);
+    CHECK(xh_atomic_write(path, "one", 3, 0600, 0) == 0, "atomic write creates");
+    CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600, "mode 0600 applied");
+    CHECK(xh_atomic_write(path, "two", 3, 0644, XH_ATOMIC_NOREPLACE) < 0 && errno == EEXIST, "NOREPLACE refuses existing");
+    FILE *f = fopen(path, "r"); size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0; if (f) fclose(f); buf[n] = 0;
+    CHECK_STR(buf, "one", "content kept after refusal");
+    CHECK(xh_atomic_write(path, "three", 5, 0644, 0) == 0, "atomic replace");
+    char cmd[300]; snprintf(cmd, sizeof cmd, "test $(ls -A %s | wc -l) = 1", dir);
+    CHECK(system(cmd) == 0, "no temporary file left behind");
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir); (void)!system(cmd);
+}
+
+int main(void)
+{
+    sizes();
+    kvconf();
+    spawn();
+    atomic();
+    return TEST_END();
+}

@@ -1,0 +1,82 @@
+/* xendomains - start and stop Xen guests with the host.
+ * Exit status: 0 success, 1 an operation failed (each guest's outcome is
+ * logged and recorded), 2 usage or bad configuration. */
+#define _GNU_SOURCE
+#include "xendomains.h"
+#include "log.h"
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int cmd_restart(const struct xd_conf *c)
+{
+    int a = xd_cmd_stop(c), b = xd_cmd_start(c);
+    return a || b ? 1 : 0;
+}
+
+static const struct cmd {
+    const char *name;
+    int (*fn)(const struct xd_conf *);
+    const char *help;
+} cmds[] = {
+    { "start",    xd_cmd_start,    "restore saved guests, then create the auto guests not running" },
+    { "stop",     xd_cmd_stop,     "migrate, save or shut down every running guest, in parallel" },
+    { "restart",  cmd_restart,     "stop, then start" },
+    { "status",   xd_cmd_status,   "each guest's state and what happened at the last start and stop" },
+    { "list",     xd_cmd_list,     "the guests start would restore or create" },
+    { "timeouts", xd_cmd_timeouts, "the systemd unit timeouts the configuration needs (a drop-in)" },
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: %s [-c FILE] [--xl PATH] [--syslog] [-v] COMMAND\n"
+               "  -c, --config FILE  settings (default /etc/default/xendomains, else /etc/sysconfig/xendomains)\n"
+               "      --xl PATH      the xl to drive (default XENDOMAINS_XL or /usr/sbin/xl)\n"
+               "      --syslog       log to syslog too\n"
+               "  -v, --verbose      debug messages\ncommands:\n", xh_prog());
+    for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++)
+        fprintf(f, "  %-9s %s\n", cmds[i].name, cmds[i].help);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "config", required_argument, NULL, 'c' }, { "xl", required_argument, NULL, 'x' },
+        { "syslog", no_argument, NULL, 's' },       { "verbose", no_argument, NULL, 'v' },
+        { "help", no_argument, NULL, 'h' },         { "poll-ms", required_argument, NULL, 'p' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *conf_path = NULL, *xl = NULL, *poll = NULL;
+    int use_syslog = 0, verbose = 0, o;
+    struct xd_conf c;
+
+    xh_log_init(argv[0], 0);
+    while ((o = getopt_long(argc, argv, "c:vh", opts, NULL)) != -1) {
+        switch (o) {
+        case 'c': conf_path = optarg; break;
+        case 'x': xl = optarg; break;
+        case 's': use_syslog = 1; break;
+        case 'v': verbose = 1; break;
+        case 'p': poll = optarg; break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (optind != argc - 1) { usage(stderr); return 2; }
+    xh_log_init(argv[0], use_syslog);
+    if (verbose) xh_log_verbosity(XH_DEBUG);
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) {
+        if (strcmp(cmds[i].name, argv[optind])) continue;
+        xd_conf_defaults(&c);
+        if (xd_conf_load(&c, conf_path) < 0) return 2;
+        if (xl && snprintf(c.xl, sizeof c.xl, "%s", xl) >= (int)sizeof c.xl) xh_die(2, "--xl: path too long");
+        if (poll) c.poll_ms = strtoull(poll, NULL, 10) ? strtoull(poll, NULL, 10) : 1;
+        return cmds[i].fn(&c);
+    }
+    xh_err("%s: unknown command", argv[optind]);
+    usage(stderr);
+    return 2;
+}

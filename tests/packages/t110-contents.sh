@@ -1,0 +1,72 @@
+#!/bin/bash
+# What the built packages contain: a multiboot2 hypervisor carrying the recorded version,
+# both flavours with their Kconfig, libraries with the expected sonames, every file in
+# exactly one package, and nothing taken from Debian's own packaging.
+. "$(dirname "$0")/../lib.sh"
+t_need_packages
+ver=$(cat "$T_DEBS/xen-version")
+t_grep "recorded Xen version looks like an upstream version" '^4\.(20|17)\.[0-9]+' "$T_DEBS/xen-version"
+
+for deb in "$T_DEBS"/*.deb; do
+    p=$(dpkg-deb -f "$deb" Package)
+    mkdir -p "x/$p" && dpkg-deb -x "$deb" "x/$p"
+    dpkg-deb -c "$deb" | awk '$1 !~ /^d/ { sub(/^\.\//, "", $6); print $6 }' | sed "s|^|$p |" >> files.txt
+    t_grep "$p: version carries upstream $ver plus our revision" "^$(printf '%s' "$ver" | sed 's/[.+]/\\&/g')-[0-9]*xenhost[0-9]+$" <(dpkg-deb -f "$deb" Version)
+done
+
+# multiboot2 header: magic 0xe85250d6, 8-byte aligned, within the first 32 KiB
+mb2() { od -A d -t x4 -N 32768 -v -w4 "$1" | awk '$2 == "e85250d6" && $1 % 8 == 0 { found = 1 } END { exit !found }'; }
+for f in release:x/xenhost-hypervisor/boot/xen-$ver.gz debug:x/xenhost-hypervisor-debug/boot/xen-$ver-dbg.gz; do
+    fl=${f%%:*} img=${f#*:}
+    if [ -f "$img" ]; then
+        gunzip -c "$img" > "xen-$fl"
+        t_check "$fl hypervisor has a multiboot2 header" mb2 "xen-$fl"
+        t_check "$fl hypervisor carries version $ver" grep -qaF "$ver" "xen-$fl"
+        t_check "$fl EFI image is a PE file" sh -c "head -c 2 '${img%.gz}.efi' | grep -q MZ"
+    else
+        t_fail "$fl hypervisor image $img shipped"
+    fi
+done
+t_grep "release build has our built-in dom0_mem" '^CONFIG_DOM0_MEM="1G\+10%,max:8G"' "x/xenhost-hypervisor/boot/xen-$ver.config"
+t_nogrep "release build is not a debug build" '^CONFIG_DEBUG=y' "x/xenhost-hypervisor/boot/xen-$ver.config"
+t_grep "debug build has CONFIG_DEBUG" '^CONFIG_DEBUG=y' "x/xenhost-hypervisor-debug/boot/xen-$ver-dbg.config"
+t_check "symbols shipped for the release build" test -s "x/xenhost-hypervisor/usr/lib/debug/xen-syms-$ver"
+
+# sonames: the stable libraries and the versioned ones of this series
+series=$(echo "$ver" | cut -d. -f1,2)
+for so in libxencall.so.1 libxenevtchn.so.1 libxengnttab.so.1 libxenforeignmemory.so.1 libxendevicemodel.so.1 \
+          libxentoolcore.so.1 libxentoollog.so.1 libxenhypfs.so.1 libxenstore.so.4 \
+          libxenctrl.so.$series libxenguest.so.$series libxenlight.so.$series libxlutil.so.$series libxenstat.so.$series; do
+    lib=$(ls x/xenhost-libs/usr/lib/x86_64-linux-gnu/"$so".* 2>/dev/null | head -n 1)
+    if [ -n "$lib" ]; then
+        t_eq "$so has soname $so" "$so" "$(objdump -p "$lib" | awk '$1 == "SONAME" { print $2 }')"
+    else
+        t_fail "xenhost-libs ships $so"
+    fi
+done
+for b in usr/sbin/xl usr/sbin/xenstored usr/sbin/xenconsoled usr/lib/xen/bin/xen-init-dom0 etc/xen/scripts/vif-bridge; do
+    t_check "xenhost-utils ships /$b" test -e "x/xenhost-utils/$b"
+done
+t_check "toolstack built with systemd support (xenstored links libsystemd)" \
+    sh -c "objdump -p x/xenhost-utils/usr/sbin/xenstored | grep -q 'NEEDED.*libsystemd'"
+
+# every shipped file in exactly one package
+dups=$(awk '{ print $2 }' files.txt | sort | uniq -d)
+t_eq "every shipped file belongs to exactly one package" "" "$dups"
+t_eq "no Python program or module shipped" "" "$(grep -E '\.py$|/python3' files.txt | head -n 5)"
+for deb in "$T_DEBS"/*.deb; do
+    if dpkg-deb -I "$deb" | grep -q "#!/usr/bin/perl\|#!/usr/bin/python"; then t_fail "$(basename "$deb"): maintainer scripts are POSIX sh"; fi
+done
+
+# nothing from Debian's own packaging: the orig tarball has no debian/, ours is the
+# only changelog, and our maintainer owns every package
+tarball=$(ls "$XENHOST_CACHE"/src/xen_"$ver".orig.tar.* 2>/dev/null | head -n 1)
+if [ -n "$tarball" ]; then
+    t_eq "upstream tarball carries no debian/ directory" 0 "$(tar -tf "$tarball" | grep -c '^[^/]*/debian/')"
+else
+    t_fail "upstream tarball for $ver in the source cache"
+fi
+zcat "x/xenhost/usr/share/doc/xenhost/changelog.Debian.gz" > changelog
+t_grep "package changelog is ours" '^xenhost \(' changelog
+t_nogrep "package changelog has no Debian xen entry" '^xen \(' changelog
+t_end

@@ -61,7 +61,7 @@ int xd_collect(const struct xd_conf *c, struct xd_guest **gs, size_t *n, int wit
     struct dirent **e;
     char path[PATH_MAX], why[PATH_MAX + 300];
     struct stat st;
-    int m;
+    int m, bad = 0;
 
     *gs = NULL;
     *n = 0;
@@ -76,11 +76,13 @@ int xd_collect(const struct xd_conf *c, struct xd_guest **gs, size_t *n, int wit
             if (!S_ISREG(st.st_mode)) goto next;
             if (xd_guestcfg_read(path, &cfg, why, sizeof why) < 0) {
                 xh_err("%s, not starting it", why);
+                bad++;
                 goto next;
             }
             if ((g = find(*gs, *n, cfg.name)) != NULL) {
                 xh_err("%s: guest %s is also defined by %s, ignoring this file", path, cfg.name, g->config);
                 xd_guestcfg_free(&cfg);
+                bad++;
                 goto next;
             }
             g = add(gs, n, cfg.name);
@@ -105,7 +107,7 @@ int xd_collect(const struct xd_conf *c, struct xd_guest **gs, size_t *n, int wit
         free(e);
     }
     if (*n) qsort(*gs, *n, sizeof **gs, by_restore_first);
-    return 0;
+    return bad;
 }
 
 void xd_guests_free(struct xd_guest *gs, size_t n)

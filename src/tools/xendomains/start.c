@@ -150,14 +150,14 @@ int xd_cmd_start(const struct xd_conf *c)
     struct xd_dom *d;
     size_t n;
     char why[512];
-    int m, failed = 0;
+    int m, failed, bad;
 
     if (c->save_dir[0]) {
         remove_partials(c);
         if (!c->restore && access(c->save_dir, F_OK) == 0)
             xh_info("XENDOMAINS_RESTORE is off: saved images in %s are left alone", c->save_dir);
     }
-    xd_collect(c, &run.gs, &n, c->restore);
+    failed = bad = xd_collect(c, &run.gs, &n, c->restore);
     if ((m = xd_xl_list(c, &d, why, sizeof why)) < 0) {
         xh_err("cannot list the running domains, starting nothing: %s", why);
         xd_guests_free(run.gs, n);
@@ -167,8 +167,8 @@ int xd_cmd_start(const struct xd_conf *c)
         for (int k = 0; k < m; k++) run.gs[i].running |= !strcmp(d[k].name, run.gs[i].name);
     free(d);
     if (n == 0) {
-        xh_info("no guests to start (%s is empty, no saved images)", c->auto_dir[0] ? c->auto_dir : "no auto directory");
-        return 0;
+        xh_info("no guests to start (%s has none, no saved images)", c->auto_dir[0] ? c->auto_dir : "no auto directory");
+        return bad ? 1 : 0;
     }
     run.slots = xd_slots_new((unsigned)c->parallel, c->start_delay);
     uint64_t waves = (n + c->parallel - 1) / c->parallel + 1;
@@ -176,7 +176,7 @@ int xd_cmd_start(const struct xd_conf *c)
     xh_jobs_run(n, 0, start_one, &run);
     xd_keepalive_stop();
     for (size_t i = 0; i < n; i++) failed += !run.gs[i].ok;
-    xh_info("start: %zu guests, %zu running, %d failed", n, n - (size_t)failed, failed);
+    xh_info("start: %zu guests, %zu running, %d failed", n + (size_t)bad, n + (size_t)bad - (size_t)failed, failed);
     xd_slots_free(run.slots);
     xd_guests_free(run.gs, n);
     return failed ? 1 : 0;

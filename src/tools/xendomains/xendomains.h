@@ -89,7 +89,8 @@ struct xd_guest {
     uint64_t mem_mib;
     int ok;                     /* outcome */
 };
-/* report.c - the guests of the auto directory and the saved images. */
+/* report.c - the guests of the auto directory and the saved images; returns
+ * the number of config files that could not be used (each one logged). */
 int xd_collect(const struct xd_conf *c, struct xd_guest **gs, size_t *n, int with_images);
 void xd_guests_free(struct xd_guest *gs, size_t n);
 

@@ -1,0 +1,114 @@
+/* xen-delete-image - remove a guest made by xen-create-image: its volumes
+ * (files or logical volumes), its autostart link and its xl config. Refuses a
+ * running guest and configs it did not write. See xen-delete-image(8). */
+#define _GNU_SOURCE
+#include "opts.h"
+#include "xlcfg.h"
+#include "../lib/log.h"
+#include "../lib/spawn.h"
+#include <errno.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char usage[] =
+    "usage: xen-delete-image [--output=DIR] [--extension=EXT] [--dry-run] [--verbose] NAME...\n"
+    "Remove guests made by xen-create-image: volumes, autostart link, xl config.\n"
+    "A running guest is refused. Exit status: 0 all removed, 1 a removal failed or\n"
+    "was refused, 2 usage error.\n";
+
+static int run_quiet(char *const argv[], int *status)
+{
+    struct xh_run_opts ro = { .capture = XH_CAP_OUT | XH_CAP_MERGE, .timeout_ms = 120000 };
+    struct xh_run_result r;
+    xh_run(argv, &ro, &r);
+    *status = r.status;
+    if (r.status > 0 && r.out) xh_err("%s: %s", argv[0], r.out);
+    xh_run_result_free(&r);
+    return r.status;
+}
+
+/* a volume xen-create-image would have made for this name */
+static int ours(const char *name, const char *target)
+{
+    char pat[600];
+    snprintf(pat, sizeof pat, "*/domains/%s/[ds][iw][sa][kp].img", name);
+    if (!fnmatch(pat, target, FNM_PATHNAME) && target[0] == '/') return 1;
+    snprintf(pat, sizeof pat, "/dev/*/%s-disk", name);
+    if (!fnmatch(pat, target, FNM_PATHNAME)) return 1;
+    snprintf(pat, sizeof pat, "/dev/*/%s-swap", name);
+    return !fnmatch(pat, target, FNM_PATHNAME);
+}
+
+static int delete_one(const struct comp_opts *o, const char *name)
+{
+    char cfg[PATH_MAX], link[PATH_MAX], dir[PATH_MAX];
+    struct xlcfg c;
+    int st, rc = 0;
+
+    if (!xci_valid_hostname(name)) { xh_err("%s: not a valid guest name", name); return 1; }
+    snprintf(cfg, sizeof cfg, "%s/%s%s", o->output, name, o->extension);
+    if (xlcfg_load(cfg, &c) < 0) { xh_err("%s: %s", cfg, errno ? strerror(errno) : "no name in it"); return 1; }
+    if (!c.meta[0]) { xh_err("%s: not written by xen-create-image; refusing to guess what to delete", cfg); return 1; }
+    if (strcmp(c.name, name)) { xh_err("%s: names guest '%s', not '%s'", cfg, c.name, name); return 1; }
+    char *domid[] = { "xl", "domid", (char *)name, NULL };
+    struct xh_run_opts ro = { .capture = XH_CAP_OUT | XH_CAP_ERR, .timeout_ms = 60000 };
+    struct xh_run_result r;
+    xh_run(domid, &ro, &r);
+    int running = r.status == 0;
+    xh_run_result_free(&r);
+    if (running) { xh_err("%s: the guest is running; shut it down first (xl shutdown -w %s)", name, name); return 1; }
+
+    for (size_t i = 0; i < c.ntargets; i++) {
+        const char *t = c.targets[i];
+        if (!ours(name, t)) { xh_warn("%s: volume %s is not one xen-create-image makes; left alone", name, t); continue; }
+        if (o->dry_run) { printf("would remove %s\n", t); continue; }
+        struct stat sb;
+        if (!strncmp(t, "/dev/", 5)) {
+            if (stat(t, &sb) < 0) { xh_warn("%s: already gone", t); continue; }
+            char *argv[] = { "lvremove", "-q", "-f", (char *)t, NULL };
+            if (run_quiet(argv, &st) != 0) { xh_err("%s: lvremove failed", t); rc = 1; continue; }
+        } else if (unlink(t) < 0) {
+            if (errno != ENOENT) { xh_err("%s: %s", t, strerror(errno)); rc = 1; continue; }
+            xh_warn("%s: already gone", t);
+        }
+        if (o->verbose) xh_info("removed %s", t);
+        if (strncmp(t, "/dev/", 5)) {  /* its DIR/domains/NAME directory, once empty */
+            snprintf(dir, sizeof dir, "%s", t);
+            *strrchr(dir, '/') = '\0';
+            if (rmdir(dir) < 0 && errno != ENOTEMPTY && errno != ENOENT && errno != EEXIST) xh_warn("%s: %s", dir, strerror(errno));
+        }
+    }
+    if (rc) return rc;
+    snprintf(link, sizeof link, "%s/auto/%s%s", o->output, name, o->extension);
+    char target[PATH_MAX];
+    ssize_t n = readlink(link, target, sizeof target - 1);
+    if (n > 0) {
+        target[n] = '\0';
+        if (o->dry_run) printf("would remove %s\n", link);
+        else if (unlink(link) < 0) { xh_err("%s: %s", link, strerror(errno)); return 1; }
+    }
+    if (o->dry_run) { printf("would remove %s\n", cfg); return 0; }
+    if (unlink(cfg) < 0) { xh_err("%s: %s", cfg, strerror(errno)); return 1; }
+    printf("%s: deleted\n", name);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct comp_opts o = { 0 };
+    int rc = 0;
+    xh_log_init("xen-delete-image", 0);
+    if ((rc = comp_parse(argc, argv, &o, usage)) != 0) return rc;
+    if (o.help) return 0;
+    if (!o.nnames) { xh_err("no guest named\n%s", usage); return 2; }
+    if (geteuid() != 0 && !o.dry_run) { xh_err("must be run as root"); return 2; }
+    for (int i = 0; i < o.nnames; i++)
+        if (delete_one(&o, o.names[i])) rc = 1;
+    free(o.names);
+    return rc;
+}

@@ -1,0 +1,63 @@
+/* xen-list-images - list the guests whose xl configs xen-create-image wrote.
+ * See xen-list-images(8). */
+#define _GNU_SOURCE
+#include "xlcfg.h"
+#include "../lib/log.h"
+#include <dirent.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+    "usage: xen-list-images [--output=DIR] [--extension=EXT] [NAME...]\n"
+    "List guests made by xen-create-image (their xl configs in DIR, default /etc/xen).\n"
+    "Exit status: 0 success, 1 a named guest was not found, 2 usage error.\n";
+
+static void show(const char *path, const struct xlcfg *c)
+{
+    printf("Name: %s\n", c->name);
+    printf("Memory: %s MB\n", c->memory[0] ? c->memory : "?");
+    printf("VCPUs: %s\n", c->vcpus[0] ? c->vcpus : "1");
+    printf("Type: %s\n", c->type[0] ? c->type : "pv");
+    const char *net = strstr(c->meta, "network=");
+    if (net) printf("%s: %.*s\n", !strncmp(net + 8, "dhcp", 4) ? "DHCP" : "IP", (int)strcspn(net + 8, " "),
+                    !strncmp(net + 8, "dhcp", 4) ? "yes" : net + 8);
+    if (c->mac[0]) printf("MAC: %s\n", c->mac);
+    for (size_t i = 0; i < c->ntargets; i++) printf("Disk: %s\n", c->targets[i]);
+    printf("Config: %s\n\n", path);
+}
+
+int main(int argc, char **argv)
+{
+    struct comp_opts o = { 0 };
+    int rc;
+    xh_log_init("xen-list-images", 0);
+    if ((rc = comp_parse(argc, argv, &o, usage)) != 0) return rc;
+    if (o.help) return 0;
+    struct dirent **ents = NULL;
+    int n = scandir(o.output, &ents, NULL, alphasort);
+    if (n < 0) { xh_err("%s: cannot read it", o.output); return 1; }
+    size_t el = strlen(o.extension);
+    int found[256] = { 0 };
+    for (int i = 0; i < n; i++) {
+        const char *nm = ents[i]->d_name;
+        size_t l = strlen(nm);
+        char path[PATH_MAX];
+        struct xlcfg c;
+        snprintf(path, sizeof path, "%s/%s", o.output, nm);
+        if (nm[0] != '.' && l > el && !strcmp(nm + l - el, o.extension) && xlcfg_load(path, &c) == 0 && c.meta[0]) {
+            int want = o.nnames == 0;
+            for (int k = 0; k < o.nnames; k++)
+                if (!strcmp(o.names[k], c.name)) { want = 1; if (k < 256) found[k] = 1; }
+            if (want) show(path, &c);
+        }
+        free(ents[i]);
+    }
+    free(ents);
+    rc = 0;
+    for (int k = 0; k < o.nnames && k < 256; k++)
+        if (!found[k]) { xh_err("%s: no such guest in %s", o.names[k], o.output); rc = 1; }
+    free(o.names);
+    return rc;
+}

@@ -1,0 +1,24 @@
+# tests/xen-tools/common.sh - sourced by the xen-create-image tests after lib.sh.
+XT_SRC=$T_TOP/src/xen-tools
+XCI=$XT_SRC/xen-create-image
+XDI=$XT_SRC/xen-delete-image
+XLI=$XT_SRC/xen-list-images
+make -s -C "$XT_SRC" >make.log 2>&1 || { t_fail "src/xen-tools builds with -Werror" "$(tail -20 make.log)"; t_end; }
+# Isolate from the machine: no /etc/xen-tools/xen-tools.conf, a fake apt configuration.
+export XENHOST_XEN_TOOLS_CONF=$T_TMP/xen-tools.conf
+export XENHOST_APT_DIR=$T_TMP/apt
+mkdir -p "$XENHOST_APT_DIR/sources.list.d"
+: > "$XENHOST_XEN_TOOLS_CONF"
+cat > "$XENHOST_APT_DIR/sources.list.d/debian.sources" <<'EOS'
+Types: deb
+URIs: http://mirror.test/debian
+Suites: bookworm bookworm-updates
+Components: main
+
+Types: deb
+URIs: http://security.test/debian-security
+Suites: bookworm-security
+Components: main
+EOS
+# xci_out NAME ARGS...: run xen-create-image, stdout+stderr to NAME.out, exit code to NAME.rc
+xci_out() { local n=$1; shift; "$XCI" "$@" >"$n.out" 2>&1; echo $? >"$n.rc"; }

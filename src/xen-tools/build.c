@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mount.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -113,6 +114,28 @@ static void install_signals(void)
     sigaction(SIGQUIT, &sa, NULL);
 }
 
+/* debootstrap mounts /proc, /sys and /dev/pts in its target: a killed one
+ * leaves them. Detach every mount at or below root, deepest first. */
+static void umount_under(const char *root)
+{
+    size_t rl = strlen(root);
+    for (int round = 0; round < 64; round++) {
+        FILE *f = fopen("/proc/self/mountinfo", "re");
+        char line[4096], best[PATH_MAX] = "";
+        if (!f) return;
+        while (fgets(line, sizeof line, f)) {
+            char mp[PATH_MAX];
+            if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1) continue;
+            /* mountinfo escapes blanks as \040; our paths have none */
+            if (!strncmp(mp, root, rl) && (mp[rl] == '/' || mp[rl] == '\0') && strlen(mp) > strlen(best))
+                pf(best, sizeof best, "%s", mp);
+        }
+        fclose(f);
+        if (!best[0]) return;
+        if (umount2(best, MNT_DETACH) < 0) { xh_warn("cleanup: umount %s: %s", best, strerror(errno)); return; }
+    }
+}
+
 static void cleanup(void)
 {
     sigset_t all;
@@ -128,6 +151,7 @@ static void cleanup(void)
             if (rmdir(u->path) < 0 && errno != ENOENT) xh_warn("cleanup: %s: %s", u->path, strerror(errno));
             break;
         case U_TREE: {
+            umount_under(u->path);
             char *argv[] = { "rm", "-rf", "--one-file-system", "--", u->path, NULL };
             quiet_run(argv);
             break;

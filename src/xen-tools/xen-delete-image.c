@@ -35,13 +35,13 @@ static int run_quiet(char *const argv[], int *status)
 /* a volume xen-create-image would have made for this name */
 static int ours(const char *name, const char *target)
 {
+    static const char *const forms[] = { "/*/domains/%s/disk.img", "/*/domains/%s/swap.img", "/dev/*/%s-disk", "/dev/*/%s-swap" };
     char pat[600];
-    snprintf(pat, sizeof pat, "*/domains/%s/[ds][iw][sa][kp].img", name);
-    if (!fnmatch(pat, target, FNM_PATHNAME) && target[0] == '/') return 1;
-    snprintf(pat, sizeof pat, "/dev/*/%s-disk", name);
-    if (!fnmatch(pat, target, FNM_PATHNAME)) return 1;
-    snprintf(pat, sizeof pat, "/dev/*/%s-swap", name);
-    return !fnmatch(pat, target, FNM_PATHNAME);
+    for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
+        snprintf(pat, sizeof pat, forms[i], name);
+        if (!fnmatch(pat, target, i < 2 ? 0 : FNM_PATHNAME) && !strstr(target, "/../")) return 1;
+    }
+    return 0;
 }
 
 static int delete_one(const struct comp_opts *o, const char *name)

@@ -1,0 +1,64 @@
+/* libFuzzer target for xen-create-image's parsers: the input is split at the
+ * first 0xff byte into a command line (NUL-separated arguments) and a
+ * xen-tools.conf text; both go through parsing, validation, planning and the
+ * xl config writer, and the input also goes through the xl config reader of
+ * the companions and the apt sources reader. Crashes, leaks and undefined
+ * behaviour are findings (built with -fsanitize=fuzzer,address,undefined). */
+#include "../../../src/xen-tools/opts.h"
+#include "../../../src/xen-tools/plan.h"
+#include "../../../src/xen-tools/xlcfg.h"
+#include "../../../src/lib/aptsrc.h"
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void quiet(const char *msg) { (void)msg; }
+static int count(const char *t, const char *u, const char *s, const char *c, void *ctx)
+{
+    (void)t; (void)u; (void)s; (void)c; ++*(int *)ctx;
+    return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    const uint8_t *sep = memchr(data, 0xff, size);
+    size_t alen = sep ? (size_t)(sep - data) : size;
+    const char *conf = sep ? (const char *)sep + 1 : "";
+    size_t clen = sep ? size - alen - 1 : 0;
+    char *args = malloc(alen + 1), err[512];
+    char *argv[64];
+    int argc = 0;
+    struct xci o;
+    struct xci_plan p;
+
+    memcpy(args, data, alen);
+    args[alen] = '\0';
+    argv[argc++] = "xen-create-image";
+    for (char *a = args; a < args + alen && argc < 63; a += strlen(a) + 1)
+        argv[argc++] = a;
+    argv[argc] = NULL;
+
+    xci_defaults(&o);
+    if (xci_parse_config(&o, conf, clen, "fuzz.conf", quiet, err, sizeof err) == 0 &&
+        xci_parse_args(&o, argc, argv, err, sizeof err) == 0 &&
+        xci_validate(&o, err, sizeof err) == 0 &&
+        xci_plan(&o, &p, "/nonexistent", err, sizeof err) == 0) {
+        char *xl = xci_xl_config(&o, &p);
+        struct xlcfg c;
+        if (xl) xlcfg_parse(xl, &c);   /* what we write, we must read back */
+        free(xl);
+    }
+    xci_free(&o);
+    free(args);
+
+    char *text = malloc(size + 1);
+    memcpy(text, data, size);
+    text[size] = '\0';
+    struct xlcfg c;
+    xlcfg_parse(text, &c);
+    int n = 0;
+    xh_apt_parse_buf(text, size, 0, count, &n);
+    xh_apt_parse_buf(text, size, 1, count, &n);
+    free(text);
+    return 0;
+}

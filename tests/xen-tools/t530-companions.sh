@@ -1,0 +1,61 @@
+#!/bin/bash
+# xen-list-images and xen-delete-image on configs written by xen-create-image
+# (taken from --dry-run), with a fake xl that says whether a guest runs.
+. "$(dirname "$0")/../lib.sh"
+t_need_root
+. "$T_TOP/tests/xen-tools/common.sh"
+mkdir -p etc/auto srv bin
+cat > bin/xl <<'EOS'
+#!/bin/sh
+# fake xl: "domid NAME" succeeds when NAME is listed in $T_TMP/running
+[ "$1" = domid ] && grep -qx "$2" "$FAKE_RUNNING" && { echo 7; exit 0; }
+echo "xl: $*: not running" >&2; exit 1
+EOS
+chmod +x bin/xl
+export PATH=$T_TMP/bin:$PATH FAKE_RUNNING=$T_TMP/running
+: > running
+make_guest() {  # make_guest NAME ARGS...: config as xen-create-image writes it, plus fake volumes
+    local n=$1; shift
+    "$XCI" --hostname="$n" --dir="$T_TMP/srv" --output="$T_TMP/etc" --dry-run "$@" | sed -n '/^--- /,$p' | sed 1d > "etc/$n.cfg"
+    mkdir -p "srv/domains/$n"; echo root > "srv/domains/$n/disk.img"; echo swap > "srv/domains/$n/swap.img"
+}
+make_guest alpha --ip=10.1.1.1/24 --memory=256M
+make_guest beta --dhcp --vcpus=2
+ln -s "$T_TMP/etc/beta.cfg" etc/auto/beta.cfg
+echo 'name = "handmade"' > etc/handmade.cfg
+
+"$XLI" --output="$T_TMP/etc" > list.out; t_eq "xen-list-images exits 0" 0 $?
+t_grep "lists alpha" '^Name: alpha$' list.out
+t_grep "alpha memory" '^Memory: 256 MB$' list.out
+t_grep "alpha IP" '^IP: 10.1.1.1$' list.out
+t_grep "beta DHCP" '^DHCP: yes$' list.out
+t_grep "beta disk" "^Disk: $T_TMP/srv/domains/beta/disk.img$" list.out
+t_nogrep "configs not ours are not listed" 'handmade' list.out
+"$XLI" --output="$T_TMP/etc" beta > one.out; t_eq "one named guest" 1 "$(grep -c '^Name:' one.out)"
+t_must_fail "unknown guest name fails" "$XLI" --output="$T_TMP/etc" nosuch
+
+echo beta > running
+"$XDI" --output="$T_TMP/etc" beta > del1.out 2>&1; t_eq "running guest: exit 1" 1 $?
+t_grep "running guest: says so" 'running; shut it down first' del1.out
+[ -f srv/domains/beta/disk.img ] && [ -f etc/beta.cfg ] && t_ok "running guest: nothing removed" || t_fail "running guest: nothing removed"
+: > running
+
+"$XDI" --output="$T_TMP/etc" --dry-run beta > dry.out 2>&1
+t_grep "dry run lists the volumes" "would remove $T_TMP/srv/domains/beta/swap.img" dry.out
+[ -f srv/domains/beta/disk.img ] && t_ok "dry run removes nothing" || t_fail "dry run removes nothing"
+"$XDI" --output="$T_TMP/etc" beta > del2.out 2>&1; t_eq "delete beta: exit 0" 0 $?
+[ ! -e srv/domains/beta ] && [ ! -e etc/beta.cfg ] && [ ! -L etc/auto/beta.cfg ] \
+    && t_ok "beta's volumes, directory, config and autostart link are gone" || t_fail "beta removed whole" "$(ls -R srv etc)"
+[ -f srv/domains/alpha/disk.img ] && [ -f etc/alpha.cfg ] && t_ok "alpha untouched" || t_fail "alpha untouched"
+
+"$XDI" --output="$T_TMP/etc" handmade > del3.out 2>&1; t_eq "config not ours: exit 1" 1 $?
+t_grep "config not ours: says why" 'not written by xen-create-image' del3.out
+[ -f etc/handmade.cfg ] && t_ok "config not ours: kept" || t_fail "config not ours: kept"
+
+sed -i "s|target=$T_TMP/srv/domains/alpha/swap.img|target=/etc/passwd|" etc/alpha.cfg
+"$XDI" --output="$T_TMP/etc" --hostname=alpha > del4.out 2>&1
+t_grep "foreign volume left alone" '/etc/passwd is not one xen-create-image makes; left alone' del4.out
+[ -f /etc/passwd ] && [ ! -e srv/domains/alpha/disk.img ] && t_ok "own volume removed, foreign kept" || t_fail "own volume removed, foreign kept"
+t_must_fail "no name: usage error" "$XDI" --output="$T_TMP/etc"
+"$XDI" --bogus >/dev/null 2>&1; t_eq "unknown option: exit 2" 2 $?
+t_end

@@ -119,6 +119,29 @@ static int set_key(const char *k, const char *v, const char *file, int line, voi
     return 0;
 }
 
+/* "xendomains check": the effective settings, one KEY=value a line. */
+int xd_cmd_check(const struct xd_conf *c)
+{
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+        const struct key *k = &keys[i];
+        const char *field = (const char *)c + k->off;
+        char size[32];
+        switch (k->kind) {
+        case K_PATH: case K_STR: printf("%s=\"%s\"\n", k->name, field); break;
+        case K_BOOL: printf("%s=%s\n", k->name, *(const int *)field ? "true" : "false"); break;
+        case K_UINT: printf("%s=%llu\n", k->name, (unsigned long long)*(const uint64_t *)field); break;
+        case K_SIZE:
+            xh_format_size(*(const uint64_t *)field, size, sizeof size);
+            printf("%s=%s\n", k->name, size);
+            break;
+        case K_ACTION: printf("%s=%s\n", k->name, *(const int *)field == XD_TMO_LEAVE ? "leave" : "destroy"); break;
+        case K_IGNORED: break;
+        }
+    }
+    printf("# settings from %s\n", c->file[0] ? c->file : "built-in defaults (no configuration file)");
+    return 0;
+}
+
 int xd_conf_load(struct xd_conf *c, const char *path)
 {
     static const char *const std[] = { "/etc/default/xendomains", "/etc/sysconfig/xendomains" };

@@ -27,6 +27,7 @@ static const struct cmd {
     { "status",   xd_cmd_status,   "each guest's state and what happened at the last start and stop" },
     { "list",     xd_cmd_list,     "the guests start would restore or create" },
     { "timeouts", xd_cmd_timeouts, "the systemd unit timeouts the configuration needs (a drop-in)" },
+    { "check",    xd_cmd_check,    "read the settings and print them (exit 2 if they are bad)" },
 };
 
 static void usage(FILE *f)

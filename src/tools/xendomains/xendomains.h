@@ -108,4 +108,5 @@ int xd_cmd_stop(const struct xd_conf *c);
 int xd_cmd_status(const struct xd_conf *c);
 int xd_cmd_list(const struct xd_conf *c);
 int xd_cmd_timeouts(const struct xd_conf *c);
+int xd_cmd_check(const struct xd_conf *c);
 #endif

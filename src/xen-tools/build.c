@@ -254,6 +254,9 @@ static int run_env(const char *what, char *const argv[], char *const *envp)
 }
 static int run(const char *what, char *const argv[]) { return run_env(what, argv, NULL); }
 
+static int exists(const char *path);
+static int mkdirs(const char *path, mode_t mode, int record);
+
 /* ---- files in the staging tree: always a new inode (the tree may share
  * inodes with the cache through hard links) -------------------------------- */
 static int put(const char *root, const char *rel, const char *text, mode_t mode)
@@ -261,6 +264,10 @@ static int put(const char *root, const char *rel, const char *text, mode_t mode)
     char path[PATH_MAX], tmp[PATH_MAX];
     pf(path, sizeof path, "%s/%s", root, rel);
     pf(tmp, sizeof tmp, "%s.xci-new", path);
+    char *slash = strrchr(path, '/');
+    *slash = '\0';
+    if (!exists(path) && mkdirs(path, 0755, 0) < 0) return -1;
+    *slash = '/';
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
     size_t len = strlen(text);
     if (fd < 0 || write(fd, text, len) != (ssize_t)len || fchmod(fd, mode) < 0 || close(fd) < 0 ||
@@ -310,7 +317,9 @@ static void unlink_glob(const char *root, const char *pattern)
     globfree(&g);
 }
 
-static int exists(const char *path) { struct stat st; return lstat(path, &st) == 0; }
+static int exists(const char *path)
+{
+    struct stat st; return lstat(path, &st) == 0; }
 
 /* ---- base system ---------------------------------------------------------- */
 /* Strip what must never be shared between guests, and downloaded packages. */
@@ -323,6 +332,7 @@ static int prepare_base(const char *root)
     unlink_glob(root, "var/lib/apt/lists/*_*");
     unlink_glob(root, "var/lib/systemd/random-seed");
     unlink_glob(root, "etc/hostname");
+    unlink_glob(root, "etc/resolv.conf");   /* the build host's */
     pf(path, sizeof path, "%s/var/lib/dbus/machine-id", root);
     struct stat st;
     if (lstat(path, &st) == 0 && S_ISREG(st.st_mode)) unlink(path);
@@ -393,13 +403,19 @@ static int base_system(const struct xci *o, struct xci_plan *p, const char **not
         }
         *note = "debootstrap, now cached";
     } else {
-        *note = p->full_copy ? "copied from cache" : "linked from cache";
+        *note = p->full_copy ? "copied from cache" : "from cache";
     }
     push_undo(U_TREE, p->stage);
+    if (mkdir(p->stage, 0755) < 0) { xh_err("%s: %s", p->stage, strerror(errno)); return -1; }
+    if (!p->full_copy) {
+        /* nothing writes into the tree: the image is made from the cache
+         * itself, and the per-guest files (the stage) are added to it */
+        p->overlay = 1;
+        return 0;
+    }
     char src[PATH_MAX + 2];
     pf(src, sizeof src, "%s/.", p->base);
-    if (mkdir(p->stage, 0755) < 0) { xh_err("%s: %s", p->stage, strerror(errno)); return -1; }
-    char *argv[] = { "cp", p->full_copy ? "-a" : "-al", "--", src, p->stage, NULL };
+    char *argv[] = { "cp", "-a", "--", src, p->stage, NULL };
     return run("copy base system", argv);
 }
 
@@ -424,14 +440,14 @@ int xci_genpass(char *out, size_t len)
     return 0;
 }
 
-static int set_root_password(const char *root, const char *password, const char *method)
+static int set_root_password(const char *src, const char *dst, const char *password, const char *method)
 {
     const char *prefix = !strcasecmp(method, "sha512") ? "$6$" : !strcasecmp(method, "sha256") ? "$5$" : "$y$";
     char *salt = NULL, *hash;
     void *data = NULL;
     int size = 0, rc = -1;
     char path[PATH_MAX];
-    pf(path, sizeof path, "%s/etc/shadow", root);
+    pf(path, sizeof path, "%s/etc/shadow", src);
     char *shadow = slurp(path);
     if (!shadow) { xh_err("guest /etc/shadow: %s", strerror(errno)); return -1; }
     if (!(salt = crypt_gensalt_ra(prefix, 0, NULL, 0)) || !(hash = crypt_ra(password, salt, &data, &size)) || hash[0] == '*') {
@@ -453,7 +469,13 @@ static int set_root_password(const char *root, const char *password, const char 
     }
     if (!done) fprintf(f, "root:%s:19000:0:99999:7:::\n", hash);
     fclose(f);
-    rc = put(root, "etc/shadow", text, 0640);
+    rc = put(dst, "etc/shadow", text, 0640);
+    struct stat sb;
+    pf(path, sizeof path, "%s/etc/shadow", src);
+    if (rc == 0 && stat(path, &sb) == 0) {   /* keep root:shadow */
+        pf(path, sizeof path, "%s/etc/shadow", dst);
+        if (chown(path, sb.st_uid, sb.st_gid) < 0) { xh_err("guest /etc/shadow: %s", strerror(errno)); rc = -1; }
+    }
     explicit_bzero(text, tlen);
     free(text);
 out:
@@ -464,12 +486,14 @@ out:
     return rc;
 }
 
-static int ssh_keys(const struct xci *o, const char *root)
+static int ssh_keys(const struct xci *o, const char *src, const char *root)
 {
     static const char *types[] = { "ed25519", "ecdsa", "rsa" };
     char path[PATH_MAX], comment[300];
-    pf(path, sizeof path, "%s/etc/ssh", root);
+    pf(path, sizeof path, "%s/etc/ssh", src);
     if (!exists(path)) return 0;
+    pf(path, sizeof path, "%s/etc/ssh", root);
+    if (mkdirs(path, 0755, 0) < 0) return -1;
     unlink_glob(root, "etc/ssh/ssh_host_*");
     pf(comment, sizeof comment, "root@%s", o->hostname);
     for (size_t i = 0; i < 3; i++) {
@@ -480,9 +504,11 @@ static int ssh_keys(const struct xci *o, const char *root)
     return 0;
 }
 
-static int configure(const struct xci *o, const struct xci_plan *p, const char *password)
+/* Per-guest files: read from the tree S, written into the tree D (the same
+ * staging tree, or an overlay applied to the image with debugfs). */
+static int configure(const struct xci *o, const char *S, const char *D, const struct xci_plan *p, const char *password)
 {
-    const char *R = p->stage;
+    const char *R = D;
     char buf[8192], path[PATH_MAX];
     const char *short_name = o->hostname;
     char shortbuf[64];
@@ -504,7 +530,7 @@ static int configure(const struct xci *o, const struct xci_plan *p, const char *
     if (put(R, "etc/fstab", buf, 0644) < 0) return -1;
 
     /* network: ifupdown, for the name this dist's kernel and udev give a Xen vif */
-    pf(path, sizeof path, "%s/etc/network", R);
+    pf(path, sizeof path, "%s/etc/network", S);
     if (exists(path)) {
         n = pf(buf, sizeof buf, "# written by xen-create-image\nsource /etc/network/interfaces.d/*\n\n"
                      "auto lo\niface lo inet loopback\n\nallow-hotplug %s\n", p->nic);
@@ -558,7 +584,7 @@ static int configure(const struct xci *o, const struct xci_plan *p, const char *
     pf(path, sizeof path, "%s/etc/systemd/system/getty.target.wants/serial-getty@%s.service", R, o->serial_device);
     unlink(path);
     if (symlink("/lib/systemd/system/serial-getty@.service", path) < 0) { xh_err("%s: %s", path, strerror(errno)); return -1; }
-    pf(path, sizeof path, "%s/etc/securetty", R);
+    pf(path, sizeof path, "%s/etc/securetty", S);
     if (exists(path)) { /* old releases: let root log in on hvc0 */
         char *st = slurp(path);
         if (st && !strstr(st, o->serial_device)) {
@@ -570,12 +596,12 @@ static int configure(const struct xci *o, const struct xci_plan *p, const char *
     }
 
     /* GRUB inside the guest: the links /vmlinuz and /initrd.img follow kernel upgrades */
-    pf(path, sizeof path, "%s/boot/grub", R);
-    if (mkdirs(path, 0755, 0) < 0) return -1;
-    if (!exists(strcat(strcpy(path, R), "/vmlinuz"))) {
+    pf(path, sizeof path, "%s/vmlinuz", S);
+    if (!exists(path)) {
+        pf(path, sizeof path, "%s/vmlinuz", R);
         glob_t g;
         char pat[PATH_MAX];
-        pf(pat, sizeof pat, "%s/boot/vmlinuz-*", R);
+        pf(pat, sizeof pat, "%s/boot/vmlinuz-*", S);
         if (glob(pat, 0, NULL, &g) == 0 && g.gl_pathc) {
             const char *k = strrchr(g.gl_pathv[g.gl_pathc - 1], '/') + 1;
             char target[PATH_MAX], ipath[PATH_MAX];
@@ -598,8 +624,8 @@ static int configure(const struct xci *o, const struct xci_plan *p, const char *
              o->disk_device, o->serial_device, o->disk_device, o->serial_device);
     if (put(R, "boot/grub/grub.cfg", buf, 0644) < 0) return -1;
 
-    if (password && set_root_password(R, password, o->hash_method) < 0) return -1;
-    return ssh_keys(o, R);
+    if (password && set_root_password(S, R, password, o->hash_method) < 0) return -1;
+    return ssh_keys(o, S, R);
 }
 
 /* ---- hooks and roles: scripts get the guest root as $1, no secrets ------- */
@@ -677,12 +703,80 @@ static int make_volume(const struct xci *o, const char *tmp, uint64_t bytes, cha
     return 0;
 }
 
+/* debugfs commands that add the overlay tree ov (relative dir rel) to an
+ * image made from base: replace files, add directories and links. */
+static int overlay_script(FILE *f, const char *ov, const char *base, const char *rel)
+{
+    char dir[PATH_MAX];
+    pf(dir, sizeof dir, "%s/%s", ov, rel);
+    DIR *d = opendir(dir);
+    if (!d) { xh_err("%s: %s", dir, strerror(errno)); return -1; }
+    struct dirent *e;
+    int rc = 0;
+    while (!rc && (e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+        char r[PATH_MAX], src[PATH_MAX], inbase[PATH_MAX];
+        struct stat st;
+        pf(r, sizeof r, "%s%s%s", rel, *rel ? "/" : "", e->d_name);
+        pf(src, sizeof src, "%s/%s", ov, r);
+        pf(inbase, sizeof inbase, "%s/%s", base, r);
+        if (lstat(src, &st) < 0 || strpbrk(r, " \t\n\"\\")) { xh_err("%s: cannot add it to the image", src); rc = -1; break; }
+        int there = exists(inbase);
+        if (S_ISDIR(st.st_mode)) {
+            if (!there) fprintf(f, "mkdir /%s\nsif /%s mode 0%o\n", r, r, (unsigned)(st.st_mode & 07777) | 040000);
+            rc = overlay_script(f, ov, base, r);
+            continue;
+        }
+        if (there) fprintf(f, "rm /%s\n", r);
+        if (S_ISLNK(st.st_mode)) {
+            char target[PATH_MAX];
+            ssize_t n = readlink(src, target, sizeof target - 1);
+            if (n <= 0) { rc = -1; break; }
+            target[n] = '\0';
+            fprintf(f, "symlink /%s %s\n", r, target);
+        } else if (S_ISREG(st.st_mode)) {
+            fprintf(f, "write %s /%s\nsif /%s mode 0%o\nsif /%s uid %u\nsif /%s gid %u\n", src, r, r,
+                    (unsigned)(st.st_mode & 07777) | 0100000, r, (unsigned)st.st_uid, r, (unsigned)st.st_gid);
+        }
+    }
+    closedir(d);
+    return rc;
+}
+
+static int apply_overlay(const struct xci_plan *p, const char *dev)
+{
+    char *script = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&script, &len);
+    if (!f) return -1;
+    int rc = overlay_script(f, p->stage, p->base, "");
+    fclose(f);
+    if (rc == 0) {
+        char *argv[] = { "debugfs", "-w", "-f", "-", (char *)dev, NULL };
+        struct xh_run_opts ro = { .input = script, .input_len = len, .capture = XH_CAP_OUT | XH_CAP_ERR, .timeout_ms = 600000 };
+        struct xh_run_result r;
+        if (O->verbose) xh_info("run: debugfs -w -f - %s <<%s", dev, script);
+        xh_run(argv, &ro, &r);
+        /* debugfs exits 0 whatever happens: any message but its banner is a failure */
+        const char *err = r.err ? r.err : "";
+        if (!strncmp(err, "debugfs ", 8)) err += strcspn(err, "\n") + (err[strcspn(err, "\n")] != '\0');
+        if (r.status != 0 || *err || got_signal) {
+            if (!got_signal) xh_err("add the guest's files to the image: debugfs %s", r.status < 0 ? r.why : err);
+            rc = -1;
+        }
+        xh_run_result_free(&r);
+    }
+    free(script);
+    return rc;
+}
+
 static int make_images(const struct xci *o, const struct xci_plan *p)
 {
     char dev[PATH_MAX];
     if (make_volume(o, p->disk_tmp, o->size, dev, sizeof dev) < 0) return -1;
-    char *mkfs[] = { "mke2fs", "-q", "-F", "-t", o->fs, "-L", "root", "-d", (char *)p->stage, dev, NULL };
+    char *mkfs[] = { "mke2fs", "-q", "-F", "-t", o->fs, "-L", "root", "-d", (char *)(p->overlay ? p->base : p->stage), dev, NULL };
     if (run("make root filesystem", mkfs) < 0) return -1;
+    if (p->overlay && apply_overlay(p, dev) < 0) return -1;
     if (!p->swap[0]) return 0;
     if (make_volume(o, p->swap_tmp, o->swap, dev, sizeof dev) < 0) return -1;
     char *mkswap[] = { "mkswap", "-L", "swap", dev, NULL };
@@ -813,7 +907,7 @@ int xci_build(const struct xci *o, struct xci_plan *p)
     if (!o->lvm && mkdirs(p->domdir, 0700, 1) < 0) goto out;
     if (phase("base system") < 0 || base_system(o, p, &note) < 0) goto out;
     phase_end(note);
-    if (phase("configure") < 0 || configure(o, p, password[0] ? password : NULL) < 0) goto out;
+    if (phase("configure") < 0 || configure(o, p->overlay ? p->base : p->stage, p->stage, p, password[0] ? password : NULL) < 0) goto out;
     if ((o->hooks || o->role) && (phase("hooks/roles") < 0 || run_scripts(o, p) < 0)) goto out;
     if (phase("image") < 0 || make_images(o, p) < 0) goto out;
     if (phase("publish") < 0 || publish(o, p) < 0) goto out;

@@ -19,6 +19,7 @@ struct xci_plan {
     char base_key[64];                  /* DIST-ARCH-HASH */
     char stage[PATH_MAX], base[PATH_MAX];
     int full_copy;                      /* hooks/roles write into the tree */
+    int overlay;                        /* stage holds only per-guest files, applied to the image of base */
 };
 
 /* Fill p from validated settings. apt_dir is the host's /etc/apt (for the

@@ -29,6 +29,6 @@ guest() {
       printf 'disk = ['; for d; do printf " '%s'," "$d"; done; echo ' ]'; } > "$T_TMP/auto/$n.cfg"
 }
 running() { [ -f "$FAKEXL_DIR/doms/$1" ]; }
-marker()  { awk '{print $3}' "$FAKEXL_DIR/doms/$1" 2>/dev/null; }
-nrunning() { ls "$FAKEXL_DIR/doms" | wc -l; }
+marker()  { local id mem m=; read -r id mem m < "$FAKEXL_DIR/doms/$1" 2>/dev/null; echo "$m"; }
+nrunning() { local f=("$FAKEXL_DIR"/doms/*); [ -e "${f[0]}" ] && echo ${#f[@]} || echo 0; }
 fault() { echo "$*" >> "$FAKEXL_DIR/faults"; }

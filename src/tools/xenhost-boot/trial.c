@@ -39,7 +39,7 @@ static void env_read(const char *grubenv, struct env *e)
     memset(e, 0, sizeof *e);
     if (access(grubenv, R_OK) != 0 || editenv(grubenv, (char *[]){ "list", NULL }, &out) < 0) return;
     e->readable = 1;
-    for (char *l = strtok_r(out, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+    for (char *l = out ? strtok_r(out, "\n", &save) : NULL; l; l = strtok_r(NULL, "\n", &save)) {
         if (strncmp(l, "xenhost_tried=", 14) == 0) snprintf(e->tried, sizeof e->tried, "%s", l + 14);
         if (strncmp(l, "xenhost_good=", 13) == 0) snprintf(e->good, sizeof e->good, "%s", l + 13);
     }

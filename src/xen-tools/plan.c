@@ -120,7 +120,7 @@ int xci_plan(const struct xci *o, struct xci_plan *p, const char *apt_dir, char 
         return errf(err, errlen, "--include: list too long");
     for (char *c = p->packages; *c; c++) if (*c == ' ') *c = ',';
     char keytext[4096];
-    snprintf(keytext, sizeof keytext, "v1|%s|%s|%s|%s|%s|%s|%s|%s|%s", o->dist, o->arch, p->mirror,
+    snprintf(keytext, sizeof keytext, "v2|%s|%s|%s|%s|%s|%s|%s|%s|%s", o->dist, o->arch, p->mirror,
              o->variant ? o->variant : "", p->packages, o->exclude ? o->exclude : "", o->components,
              o->keyring ? o->keyring : "", o->install_method);
     if (strcmp(o->install_method, "debootstrap"))

@@ -54,7 +54,9 @@ for ((cyc = 1; cyc <= CYCLES; cyc++)); do
     [ "$stop_rc" = "$([ "$nfail" -gt 0 ] && echo 1 || echo 0)" ] || fail "stop exit $stop_rc with $nfail failed records"
     [ "$(nrunning)" = 0 ] || fail "guests still running after stop: $(ls "$FAKEXL_DIR/doms")"
     # a host crash during a save leaves a partial image behind
-    [ $((RANDOM % 10)) = 0 ] && { echo FAKEXL-IM > "$T_TMP/save/.g1.partial"; faults=$((faults + 1)); }
+    # (only where the engine saves: with XENDOMAINS_SAVE empty it never looks there)
+    [ $((RANDOM % 10)) = 0 ] && [ $mode != 7 ] && [ $mode != 8 ] &&
+        { echo FAKEXL-IM > "$T_TMP/save/.g1.partial"; faults=$((faults + 1)); }
     xd start; start_rc=$XD_RC; cp "$T_TMP/out" start.out
     nfail=$(grep -l $'\tfailed\t' "$T_TMP"/state/*.start 2>/dev/null | wc -l)
     [ "$start_rc" = "$([ "$nfail" -gt 0 ] && echo 1 || echo 0)" ] || fail "start exit $start_rc with $nfail failed records"

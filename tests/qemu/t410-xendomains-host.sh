@@ -1,0 +1,68 @@
+#!/bin/bash
+# xendomains and the Xen units on a real Xen host (QEMU TCG, packaged Xen, dom0
+# Debian 12). This tree's units, dom0 check, generator and xendomains engine are
+# put in place over whatever the packages ship (/etc/systemd/system wins), so the
+# test exercises this tree even before packaging picks them up. Three boots:
+#   1. two PV guests (dom0 kernel + a busybox initramfs that prints a random
+#      token every 2 s: the "marker in guest memory") in /etc/xen/auto are
+#      started by xendomains.service; systemctl/service start xend works;
+#      systemctl poweroff saves them;
+#   2. the next boot restored them: the same tokens; saving is switched off;
+#   3. they were shut down cleanly at the last poweroff and created fresh at boot.
+. "$(dirname "$0")/../lib.sh"
+. "$T_TOP/tests/qemu/hostlib.sh"
+t_need_root
+t_need_cmd qemu-system-x86_64 debootstrap cpio
+t_need_packages
+[ -x /bin/busybox ] && file -L /bin/busybox 2>/dev/null | grep -q static || { t_skip "$T_NAME" "needs busybox-static"; exit 0; }
+img=$(qh_host_image) || { t_skip "$T_NAME" "no host image (qh_host_image failed)"; exit 0; }
+make -s -C "$T_TOP/src/tools/xendomains" >build.log 2>&1 || { t_fail "xendomains builds" "$(tail build.log)"; t_end; }
+
+# The guest: PID 1 is a shell that prints its token and obeys xl shutdown.
+g=$T_TMP/guest; mkdir -p "$g/bin" "$g/proc" "$g/sys" "$g/dev"
+cp /bin/busybox "$g/bin/busybox"
+for a in sh mount poweroff sleep cat echo; do ln -s busybox "$g/bin/$a"; done
+mkdir -p "$g/sbin"; ln -s ../bin/busybox "$g/sbin/poweroff"
+cat > "$g/init" <<'INIT'
+#!/bin/sh
+mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev 2>/dev/null
+name=guest
+for a in $(cat /proc/cmdline); do case $a in qh_name=*) name=${a#qh_name=} ;; esac; done
+token=$(cat /proc/sys/kernel/random/uuid)
+echo "QH-GUEST-UP $name $token"
+trap 'echo "QH-GUEST-DOWN $name"; poweroff -f' USR1 USR2 TERM INT
+while :; do echo "QH-TOKEN $name $token"; sleep 2 & wait $!; done
+INIT
+chmod 755 "$g/init"
+(cd "$g" && find . | cpio -o -H newc --quiet | gzip -9) > guest-initrd.gz
+
+I=$T_TOP/scripts/init
+files=(--file "$T_TOP/src/tools/xendomains/xendomains:/usr/sbin/xendomains"
+       --file "$I/xenhost-dom0-check:/usr/lib/xen/bin/xenhost-dom0-check"
+       --file "$I/systemd/xendomains-generator:/etc/systemd/system-generators/xendomains-generator"
+       --file "$T_TMP/guest-initrd.gz:/var/lib/xenhost-test/guest-initrd.gz")
+for u in "$I"/systemd/*.service "$I"/systemd/*.mount; do files+=(--file "$u:/etc/systemd/system/$(basename "$u")"); done
+for boot in 1 2 3; do
+    qh_boot "$img" out "$T_TOP/tests/qemu/xendomains-guest.sh" --direct --timeout 900 "${files[@]}"
+    t_eq "boot $boot: QEMU ran to power-off within the time limit" 0 "$?"
+    cp out/test.log "test$boot.log"; cp out/console.log "console$boot.log"
+    t_diag "boot $boot took $(cat out/seconds) s"
+    t_grep "boot $boot: test script finished" '^QH-TEST-END rc=0' "test$boot.log"
+done
+t_grep "units enabled" '^QH-ENABLED enabled enabled' test1.log
+t_grep "systemctl start xend starts the dom0 services" '^QH-XEND active xenstored=active xenconsoled=active' test1.log
+t_grep "service xend start works" '^QH-SERVICE-XEND rc=0 active' test1.log
+t_grep "generator: stop timeout derived from the settings (690 s)" '^QH-STOPTIMEOUT 11min 30s' test1.log
+t_grep "xendomains.service started" '^QH-XENDOMAINS-START active' test1.log
+for gg in g1 g2; do
+    t_grep "boot 1: $gg running with a token" "^QH-TOKEN1 $gg [0-9a-f-]{36}\$" test1.log
+    t_grep "boot 2: $gg restored with its memory (same token)" "^QH-TOKEN-SURVIVED $gg " test2.log
+    t_grep "boot 2: $gg's last stop was a save" "^QH-STATUS +last stop: .* ok: saved to /var/lib/xen/save/$gg" test2.log
+    t_grep "boot 3: $gg shut down cleanly at the last poweroff" "^QH-CLEAN-SHUTDOWN $gg" test3.log
+    t_grep "boot 3: $gg booted fresh (new token)" "^QH-FRESH-BOOT $gg " test3.log
+done
+t_grep "boot 2: status says restored" '^QH-STATUS +last start: .* ok: restored from' test2.log
+t_grep "boot 3: status says shut down" '^QH-STATUS +last stop: .* ok: shut down in' test3.log
+t_nogrep "boot 3: nothing left in the save directory" '^QH-SAVEDIR ' test3.log
+grep -h '^QH-JOURNAL' test2.log test3.log | sed 's/^/# /'
+t_end

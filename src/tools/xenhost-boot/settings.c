@@ -63,7 +63,7 @@ static uint64_t meminfo_mib(const char *path)
     return kib / 1024;
 }
 
-static int running_dom0(const char *proc)
+int xb_is_dom0(const char *proc)
 {
     char path[512], buf[256] = "";
     FILE *f;
@@ -234,7 +234,7 @@ void xb_settings_load(const struct xb_sources *src, struct xb_settings *s)
     s->mem_auto = 1;
     parse_conf(conf, &c);
 
-    if (!src->meminfo && running_dom0(proc))
+    if (!src->meminfo && xb_is_dom0(proc))
         s->host_mib = xl_total_mib();
     if (!s->host_mib) {
         snprintf(mi, sizeof mi, "%s/meminfo", proc);

@@ -45,4 +45,6 @@ uint64_t xb_auto_dom0_mib(uint64_t host_mib);
  * copies it to out, or -1 with *why set. Allowed: letters, digits, _.,:=+/@%-
  * (nothing GRUB's script parser would interpret). */
 int xb_xen_word(const char *word, char *out, unsigned outlen, const char **why);
+/* 1 when we run as Xen's dom0 (control_d in PROC/xen/capabilities) */
+int xb_is_dom0(const char *proc);
 #endif

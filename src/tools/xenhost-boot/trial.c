@@ -3,6 +3,7 @@
 #include "trial.h"
 #include "atomicfile.h"
 #include "log.h"
+#include "settings.h"
 #include "spawn.h"
 #include <errno.h>
 #include <stdio.h>
@@ -51,18 +52,6 @@ static int env_set(const char *grubenv, const char *key, const char *val)
     char kv[TOKEN_MAX + 32];
     snprintf(kv, sizeof kv, "%s=%s", key, val);
     return editenv(grubenv, (char *[]){ "set", kv, NULL }, NULL);
-}
-
-/* 1 when we run as Xen's dom0 */
-static int is_dom0(const char *proc)
-{
-    char path[512], buf[256] = "";
-    FILE *f;
-    snprintf(path, sizeof path, "%s/xen/capabilities", proc);
-    if (!(f = fopen(path, "re"))) return 0;
-    if (!fgets(buf, sizeof buf, f)) buf[0] = '\0';
-    fclose(f);
-    return strstr(buf, "control_d") != NULL;
 }
 
 /* The trial token this boot was started with (xenhost.trial= on dom0's command line). */
@@ -117,7 +106,7 @@ int xb_confirm(const struct xb_paths *p)
     struct xh_run_opts o = { .capture = XH_CAP_OUT | XH_CAP_ERR, .timeout_ms = 60000 };
     struct xh_run_result r;
 
-    if (!is_dom0(p->proc)) { xh_info("not running as Xen's dom0: nothing to confirm"); return 0; }
+    if (!xb_is_dom0(p->proc)) { xh_info("not running as Xen's dom0: nothing to confirm"); return 0; }
     if (!boot_token(p->proc, tok, sizeof tok)) {
         xh_info("this boot carries no trial token (not the default Xen entry): nothing to confirm");
         return 0;
@@ -158,7 +147,7 @@ int xb_check(const struct xb_paths *p)
     struct env e;
     int n;
 
-    if (is_dom0(p->proc) && boot_token(p->proc, tok, sizeof tok)) {
+    if (xb_is_dom0(p->proc) && boot_token(p->proc, tok, sizeof tok)) {
         unlink(p->motd);
         return 0; /* a trial or confirmed Xen boot: xenhost-boot-confirm judges it */
     }
@@ -201,7 +190,7 @@ int xb_status(const struct xb_paths *p)
 {
     char tok[TOKEN_MAX], why[1200];
     struct env e;
-    int dom0 = is_dom0(p->proc), has_tok = boot_token(p->proc, tok, sizeof tok);
+    int dom0 = xb_is_dom0(p->proc), has_tok = boot_token(p->proc, tok, sizeof tok);
 
     env_read(p->grubenv, &e);
     printf("running: %s%s%s\n", dom0 ? "Xen dom0" : "native Linux (or a Xen guest)",

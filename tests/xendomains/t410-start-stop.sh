@@ -56,4 +56,20 @@ xd start; xd stop
 t_eq "migrate mode succeeds" 0 "$XD_RC"
 t_eq "migrate mode: every guest migrated" 4 "$(ls "$FAKEXL_DIR/migrated" | wc -l)"
 t_grep "migrate gets the configured arguments" 'otherhost --debug' "$FAKEXL_DIR/migrated/web"
+
+# a dying domain is left to die; two concurrent starts do not start a guest twice
+rm -f "$FAKEXL_DIR"/migrated/* "$FAKEXL_DIR"/doms/*
+xd_conf
+echo "98 64 z --ps-d" > "$FAKEXL_DIR/doms/zombie"
+xd stop
+t_grep "dying domain: nothing to do" 'zombie: already dying, nothing to do' "$T_TMP/out"
+t_check "dying domain not saved" test ! -e "$T_TMP/save/zombie"
+rm -f "$FAKEXL_DIR/doms/zombie"
+( FAKEXL_LAT_create=0.3 "$XD_BIN" -c "$XD_CONF" --xl "$T_TOP/tests/xendomains/fake-xl" start > first.out 2>&1; echo $? > first.rc ) &
+sleep 0.1
+FAKEXL_LAT_create=0.3 xd start
+wait
+t_eq "concurrent starts: both succeed" "0 0" "$(cat first.rc) $XD_RC"
+t_grep "the second start waited for the first" 'waiting for another xendomains start or stop' "$T_TMP/out"
+t_eq "concurrent starts: each guest once" 3 "$(nrunning)"
 t_end

@@ -4,11 +4,32 @@
 #define _GNU_SOURCE
 #include "xendomains.h"
 #include "log.h"
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <sys/file.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* One start or stop at a time: a second one waits for the first. */
+static int lock_runs(const struct xd_conf *c)
+{
+    char path[PATH_MAX + 16];
+    int fd;
+    if (!c->state_dir[0] || xd_mkdirs(c->state_dir, 0755) < 0) return 0;
+    snprintf(path, sizeof path, "%s/.lock", c->state_dir);
+    if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0) {
+        xh_warn("%s: %s; running without the lock", path, strerror(errno));
+        return 0;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+        xh_info("waiting for another xendomains start or stop to finish");
+        if (flock(fd, LOCK_EX) < 0) xh_warn("%s: %s; running without the lock", path, strerror(errno));
+    }
+    return fd; /* held until we exit */
+}
 
 static int cmd_restart(const struct xd_conf *c)
 {
@@ -19,15 +40,16 @@ static int cmd_restart(const struct xd_conf *c)
 static const struct cmd {
     const char *name;
     int (*fn)(const struct xd_conf *);
+    int locked;                 /* start and stop exclude each other */
     const char *help;
 } cmds[] = {
-    { "start",    xd_cmd_start,    "restore saved guests, then create the auto guests not running" },
-    { "stop",     xd_cmd_stop,     "migrate, save or shut down every running guest, in parallel" },
-    { "restart",  cmd_restart,     "stop, then start" },
-    { "status",   xd_cmd_status,   "each guest's state and what happened at the last start and stop" },
-    { "list",     xd_cmd_list,     "the guests start would restore or create" },
-    { "timeouts", xd_cmd_timeouts, "the systemd unit timeouts the configuration needs (a drop-in)" },
-    { "check",    xd_cmd_check,    "read the settings and print them (exit 2 if they are bad)" },
+    { "start",    xd_cmd_start,    1, "restore saved guests, then create the auto guests not running" },
+    { "stop",     xd_cmd_stop,     1, "migrate, save or shut down every running guest, in parallel" },
+    { "restart",  cmd_restart,     1, "stop, then start" },
+    { "status",   xd_cmd_status,   0, "each guest's state and what happened at the last start and stop" },
+    { "list",     xd_cmd_list,     0, "the guests start would restore or create" },
+    { "timeouts", xd_cmd_timeouts, 0, "the systemd unit timeouts the configuration needs (a drop-in)" },
+    { "check",    xd_cmd_check,    0, "read the settings and print them (exit 2 if they are bad)" },
 };
 
 static void usage(FILE *f)
@@ -75,6 +97,7 @@ int main(int argc, char **argv)
         if (xd_conf_load(&c, conf_path) < 0) return 2;
         if (xl && snprintf(c.xl, sizeof c.xl, "%s", xl) >= (int)sizeof c.xl) xh_die(2, "--xl: path too long");
         if (poll) c.poll_ms = strtoull(poll, NULL, 10) ? strtoull(poll, NULL, 10) : 1;
+        if (cmds[i].locked) lock_runs(&c);
         return cmds[i].fn(&c);
     }
     xh_err("%s: unknown command", argv[optind]);

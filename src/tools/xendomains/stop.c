@@ -174,8 +174,13 @@ int xd_cmd_stop(const struct xd_conf *c)
     for (int i = 0; i < m; i++) {
         int keep = !c->auto_only;
         for (size_t k = 0; k < ng && !keep; k++) keep = !strcmp(gs[k].name, run.doms[i].name);
+        if (keep && run.doms[i].dying) {
+            xh_info("%s: already dying, nothing to do", run.doms[i].name);
+            keep = 0;
+        }
         if (keep) run.doms[n++] = run.doms[i];
-        else xh_info("%s: not in %s and XENDOMAINS_AUTO_ONLY is set: left alone", run.doms[i].name, c->auto_dir);
+        else if (!run.doms[i].dying)
+            xh_info("%s: not in %s and XENDOMAINS_AUTO_ONLY is set: left alone", run.doms[i].name, c->auto_dir);
     }
     xd_guests_free(gs, ng);
     if (n == 0) {

@@ -39,7 +39,7 @@ void xd_conf_defaults(struct xd_conf *c);
 int xd_conf_load(struct xd_conf *c, const char *path);
 
 /* xl.c - the toolstack backend. Every call is thread-safe. */
-struct xd_dom { char name[XD_NAME_MAX]; unsigned id; uint64_t mem_mib; };
+struct xd_dom { char name[XD_NAME_MAX]; unsigned id; uint64_t mem_mib; int dying; };
 struct xd_xl_res { int status; int timed_out; char why[512]; };
 /* Run "xl ARGS..." (NULL-terminated) with a time limit; returns 0 on success,
  * else fills r->why with the reason (xl's last stderr line, the signal, or the timeout). */

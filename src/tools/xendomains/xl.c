@@ -117,6 +117,7 @@ int xd_parse_list(const char *text, struct xd_dom **doms, char *why, size_t whyl
         }
         d[n].id = id;
         d[n].mem_mib = strtoull(tok[nt - 4], NULL, 10);
+        d[n].dying = strlen(tok[nt - 2]) == 6 && tok[nt - 2][5] == 'd'; /* "r-----": running...dying */
         n++;
     }
     *doms = d;

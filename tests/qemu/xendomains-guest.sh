@@ -46,6 +46,8 @@ CFG
     systemctl enable xencommons.service xendomains.service 2>&1 | tail -n 2
     log "ENABLED $(systemctl is-enabled xencommons.service) $(systemctl is-enabled xendomains.service)"
     log "STOPTIMEOUT $(systemctl show -p TimeoutStopUSec --value xendomains.service)"
+    # (xenconsoled may already run from the packaged units: make it log the consoles)
+    systemctl is-active -q xenconsoled.service && systemctl restart xenconsoled.service
     systemctl start xend.service
     log "XEND $(systemctl is-active xend.service) xenstored=$(systemctl is-active xenstored.service) xenconsoled=$(systemctl is-active xenconsoled.service)"
     systemctl stop xend.service; service xend start

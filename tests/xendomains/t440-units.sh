@@ -62,6 +62,14 @@ printf 'XENDOMAINS_STOP_MAXWAIT=x\n' > big.conf
 XENDOMAINS_BIN=$T_TMP/xd-wrap sh "$I/systemd/xendomains-generator" "$T_TMP/gen2"
 t_eq "generator: bad settings -> no drop-in, exit 0" "0 no" "$? $([ -e gen2/xendomains.service.d ] && echo yes || echo no)"
 
+# --- /etc/default/xencommons: readable by systemd (the same file it parses) and by sh
+t_check "xencommons defaults: valid sh" sh -n "$T_TOP/etc/default/xencommons"
+t_eq "xencommons defaults: what sh reads" "30 15|none|/usr/lib/xen/bin/qemu-system-i386" \
+    "$(sh -c '. "$1"; echo "$XENWATCHDOGD_ARGS|$XENCONSOLED_TRACE|$QEMU_XEN"' _ "$T_TOP/etc/default/xencommons")"
+for k in $(sed -n 's/^\([A-Z_0-9]*\)=.*/\1/p' "$T_TOP/etc/default/xencommons"); do
+    t_check "xencommons defaults: $k is used by a unit or script" grep -rqs "$k" "$I/systemd" "$I/sysv"
+done
+
 # --- dom0 / toolstack check
 chk() { XENHOST_ROOT=$T_TMP/fake sh "$I/xenhost-dom0-check" 2>chk.err; echo $?; }
 mkdir -p fake/proc/xen fake/sys/hypervisor/version fake/usr/lib/x86_64-linux-gnu

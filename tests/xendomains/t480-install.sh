@@ -7,6 +7,7 @@ make -s -C "$T_TOP/src/tools/xendomains" install DESTDIR="$T_TMP/d" systemdunitd
 t_eq "make install succeeds" 0 "$?"
 (cd d && find . -type f -printf '%m %p\n' | sort) > got
 cat > want <<'LIST'
+644 ./etc/default/xencommons
 644 ./etc/default/xendomains
 644 ./lib/systemd/system/proc-xen.mount
 644 ./lib/systemd/system/xen-init-dom0.service

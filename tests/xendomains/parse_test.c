@@ -13,9 +13,10 @@ static void list(void)
         "Name                                        ID   Mem VCPUs\tState\tTime(s)\n"
         "Domain-0                                     0  1024     2     r-----      12.5\n"
         "web                                          3   512     1     -b----       1.0\n"
-        "odd name                                    17  2048     4     --p---       0.0\n\n";
+        "odd name                                    17  2048     4     --p---       0.0\n"
+        "(null)                                       9     0     1     --ps-d       0.1\n\n";
     int n = xd_parse_list(ok, &d, why, sizeof why);
-    CHECK(n == 2, "xl list: two guests, Domain-0 skipped (got %d %s)", n, why);
+    CHECK(n == 2, "xl list: two guests, Domain-0 and a nameless dying domain skipped (got %d %s)", n, why);
     if (n == 2) {
         CHECK_STR(d[0].name, "web", "xl list: name");
         CHECK(d[0].id == 3 && d[0].mem_mib == 512, "xl list: id and memory");

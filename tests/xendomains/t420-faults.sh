@@ -87,6 +87,15 @@ t_grep "leave action logged" 'b: did not shut down within 1 s .*left running' "$
 t_check "b left running" running b
 t_eq "others stopped" 1 "$(nrunning)"
 
+# a guest that is not saved this time: an older image of it is moved away
+: > "$FAKEXL_DIR/faults"; xd start
+echo "FAKEXL-IMAGE c 64 old" > "$T_TMP/save/c"
+xd_conf XENDOMAINS_STOP_MAXWAIT=1 XENDOMAINS_SAVE_MARGIN=1000000T
+xd stop
+t_grep "stale image of an unsaved guest: moved away, logged" 'c: an older saved image would be restored at the next boot: moved to .*quarantine/c\.' "$T_TMP/out"
+t_check "stale image gone from the save directory" test ! -e "$T_TMP/save/c"
+xd start
+
 # xl list crashes once: retried
 : > "$FAKEXL_DIR/faults"
 fault list '*' crash once

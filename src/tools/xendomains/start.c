@@ -42,25 +42,6 @@ static void remove_partials(const struct xd_conf *c)
     closedir(d);
 }
 
-/* Move a saved image out of the way, keeping it for the admin. */
-static int quarantine(const struct xd_conf *c, const char *image, const char *name, char *dest, size_t len)
-{
-    char dir[PATH_MAX + 16], stamp[32];
-    time_t now = time(NULL);
-    struct tm tm;
-    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", gmtime_r(&now, &tm));
-    snprintf(dir, sizeof dir, "%s/quarantine", c->save_dir);
-    snprintf(dest, len, "%s/%s.%s", dir, name, stamp);
-    if (xd_mkdirs(dir, 0700) < 0 || rename(image, dest) < 0) {
-        xh_err("%s: cannot move it to %s: %s", image, dest, strerror(errno));
-        snprintf(dest, len, "%s (could not be moved)", image);
-        return -1;
-    }
-    xh_fsync_parent(dest);
-    xh_fsync_parent(image);
-    return 0;
-}
-
 /* Wait for every local disk of the guest; returns NULL or the one missing. */
 static const char *wait_disks(const struct xd_conf *c, const struct xd_guest *g)
 {
@@ -91,7 +72,7 @@ static void start_one(size_t i, void *arg)
 
     if (g->running) {
         if (g->image[0]) {
-            quarantine(c, g->image, g->name, dest, sizeof dest);
+            xd_quarantine(c, g->image, g->name, dest, sizeof dest);
             xh_warn("%s: already running, so its saved image is stale: moved to %s", g->name, dest);
         }
         xd_record(c, g->name, "start", 1, "already running");
@@ -110,8 +91,10 @@ static void start_one(size_t i, void *arg)
         int rc = xd_xl(c, (int64_t)c->start_maxwait * 1000, &r, "restore", g->image, NULL);
         xd_slot_give(run->slots);
         if (rc == 0) {
-            if (unlink(g->image) < 0)
-                xh_warn("%s: restored, but cannot remove %s: %s", g->name, g->image, strerror(errno));
+            /* a restored image left in place would be restored again, stale, at
+             * the next boot: if it cannot be removed, move it away */
+            if (unlink(g->image) < 0 && xd_quarantine(c, g->image, g->name, dest, sizeof dest) == 0)
+                xh_warn("%s: restored, but cannot remove %s: moved to %s", g->name, g->image, dest);
             xh_fsync_parent(g->image);
             xd_record(c, g->name, "start", 1, "restored from %s in %.1f s", g->image, (xh_now_ms() - t0) / 1000.0);
             g->ok = 1;
@@ -122,7 +105,7 @@ static void start_one(size_t i, void *arg)
             xh_warn("%s: destroying the half-restored domain", g->name);
             if (xd_xl(c, 60000, &rd, "destroy", g->name, NULL) < 0) xh_err("%s: %s", g->name, rd.why);
         }
-        quarantine(c, g->image, g->name, dest, sizeof dest);
+        xd_quarantine(c, g->image, g->name, dest, sizeof dest);
         if (!g->config[0]) {
             xd_record(c, g->name, "start", 0, "restore failed (%s); image moved to %s; no config in %s to start it from",
                       r.why, dest, c->auto_dir);

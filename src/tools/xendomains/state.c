@@ -73,6 +73,25 @@ int xd_record_read(const struct xd_conf *c, const char *name, const char *phase,
     return 0;
 }
 
+/* Move a saved image out of the way, keeping it for the admin. */
+int xd_quarantine(const struct xd_conf *c, const char *image, const char *name, char *dest, size_t len)
+{
+    char dir[PATH_MAX + 16], stamp[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", gmtime_r(&now, &tm));
+    snprintf(dir, sizeof dir, "%s/quarantine", c->save_dir);
+    snprintf(dest, len, "%s/%s.%s", dir, name, stamp);
+    if (xd_mkdirs(dir, 0700) < 0 || rename(image, dest) < 0) {
+        xh_err("%s: cannot move it to %s: %s", image, dest, strerror(errno));
+        snprintf(dest, len, "%s (could not be moved)", image);
+        return -1;
+    }
+    xh_fsync_parent(dest);
+    xh_fsync_parent(image);
+    return 0;
+}
+
 void xd_sleep_until(int64_t t)
 {
     int64_t now;

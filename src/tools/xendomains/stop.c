@@ -103,6 +103,16 @@ static int save(const struct stop_run *run, const struct xd_dom *d)
     return -1;
 }
 
+/* The guest is not being saved: an older image of it must not be restored
+ * over its newer disks at the next boot. */
+static void stale_image(const struct xd_conf *c, const char *name)
+{
+    char image[PATH_MAX + XD_NAME_MAX + 2], dest[PATH_MAX + 64];
+    snprintf(image, sizeof image, "%s/%s", c->save_dir, name);
+    if (access(image, F_OK) == 0 && xd_quarantine(c, image, name, dest, sizeof dest) == 0)
+        xh_warn("%s: an older saved image would be restored at the next boot: moved to %s", name, dest);
+}
+
 static void stop_one(size_t i, void *arg)
 {
     struct stop_run *run = arg;
@@ -119,6 +129,7 @@ static void stop_one(size_t i, void *arg)
         rc = save(run, d);
         if (rc == 0) run->ok[i] = 1;
         if (rc != -1) return;
+        stale_image(c, d->name);
     }
     t0 = xh_now_ms();
     deadline = t0 + maxwait_ms(c);

@@ -75,6 +75,9 @@ int xd_record_read(const struct xd_conf *c, const char *name, const char *phase,
 /* Tell systemd (if it listens) that we are still working, for up to until_ms (monotonic). */
 void xd_keepalive_start(int64_t until_ms);
 void xd_keepalive_stop(void);
+/* Move a saved image to <save>/quarantine/NAME.<UTC time>, keeping it for the
+ * admin; dest gets the new path. Returns 0, or -1 after logging. */
+int xd_quarantine(const struct xd_conf *c, const char *image, const char *name, char *dest, size_t len);
 /* Sleep until the monotonic time t (ms). */
 void xd_sleep_until(int64_t t);
 int xd_mkdirs(const char *dir, unsigned mode);

@@ -105,8 +105,8 @@ int xd_parse_list(const char *text, struct xd_dom **doms, char *why, size_t whyl
             return -1;
         }
         unsigned id = (unsigned)strtoul(tok[nt - 5], NULL, 10);
-        if (id == 0)
-            continue; /* Domain-0 */
+        if (id == 0 || (nt == 6 && !strcmp(tok[0], "(null)")))
+            continue; /* Domain-0; a domain without a name is being built or destroyed */
         struct xd_dom *nd = realloc(d, (size_t)(n + 1) * sizeof *d);
         if (!nd) { free(d); snprintf(why, whylen, "out of memory"); return -1; }
         d = nd;

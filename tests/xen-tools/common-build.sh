@@ -14,6 +14,15 @@ build() {
         --output="$T_TMP/etc" --cachedir="$XCI_CACHE" --hooksdir="$T_TMP/hooks" "$@" >"$n.out" 2>&1
     echo $? >"$n.rc"
 }
+# build_bg NAME ARGS...: the same in the background; XCI_PID is xen-create-image's own pid
+build_bg() {
+    local n=$1; shift
+    "$XCI" --hostname="$n" --dist=bookworm --size=1G --swap=64M --memory=256M --dir="$T_TMP/srv" \
+        --output="$T_TMP/etc" --cachedir="$XCI_CACHE" --hooksdir="$T_TMP/hooks" "$@" >"$n.out" 2>&1 &
+    XCI_PID=$!
+}
+# wait_bg NAME: wait for it, exit code to NAME.rc
+wait_bg() { wait "$XCI_PID"; echo $? >"$1.rc"; }
 # img_cat NAME PATH: a file inside NAME's root image (read with debugfs, nothing mounted)
 img_cat() { debugfs -R "cat $2" "$T_TMP/srv/domains/$1/disk.img" 2>/dev/null; }
 img_stat() { debugfs -R "stat $2" "$T_TMP/srv/domains/$1/disk.img" 2>/dev/null; }

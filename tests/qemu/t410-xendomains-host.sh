@@ -53,7 +53,7 @@ t_grep "units enabled" '^QH-ENABLED enabled enabled' test1.log
 t_grep "systemctl start xend starts the dom0 services" '^QH-XEND active xenstored=active xenconsoled=active' test1.log
 t_grep "service xend start works" '^QH-SERVICE-XEND rc=0 active' test1.log
 t_grep "generator: stop timeout derived from the settings (690 s)" '^QH-STOPTIMEOUT 11min 30s' test1.log
-t_grep "xendomains.service started" '^QH-XENDOMAINS-START active' test1.log
+t_grep "xendomains.service (re)started with the guests" '^QH-XENDOMAINS-START active' test1.log
 for gg in g1 g2; do
     t_grep "boot 1: $gg running with a token" "^QH-TOKEN1 $gg [0-9a-f-]{36}\$" test1.log
     t_grep "boot 2: $gg restored with its memory (same token)" "^QH-TOKEN-SURVIVED $gg " test2.log

@@ -13,10 +13,11 @@ log() { echo "QH-$*"; }
 # token G: the token G printed last on its console (guest console logging on)
 token() { sed -n "s/^QH-TOKEN $1 //p" "/var/log/xen/console/guest-$1.log" 2>/dev/null | tail -n 1 | tr -d '\r'; }
 # fresh_token G: wait (120 s) for a console line written after this call, print its token
+lines() { if [ -f "$1" ]; then wc -l < "$1"; else echo 0; fi; }
 fresh_token() {
-    n=$(wc -l < "/var/log/xen/console/guest-$1.log" 2>/dev/null || echo 0); i=0
+    n=$(lines "/var/log/xen/console/guest-$1.log"); i=0
     while [ $i -lt 120 ]; do
-        m=$(wc -l < "/var/log/xen/console/guest-$1.log" 2>/dev/null || echo 0)
+        m=$(lines "/var/log/xen/console/guest-$1.log")
         [ "$m" -gt "$n" ] && [ -n "$(token "$1")" ] && { token "$1"; return 0; }
         sleep 1; i=$((i + 1))
     done
@@ -52,8 +53,9 @@ CFG
     log "XEND $(systemctl is-active xend.service) xenstored=$(systemctl is-active xenstored.service) xenconsoled=$(systemctl is-active xenconsoled.service)"
     systemctl stop xend.service; service xend start
     log "SERVICE-XEND rc=$? $(systemctl is-active xend.service)"
+    # the package enabled xendomains, which ran at boot with no guests: restart it
     t0=$(date +%s)
-    systemctl start xendomains.service
+    systemctl restart xendomains.service
     log "XENDOMAINS-START $(systemctl is-active xendomains.service) $(( $(date +%s) - t0 ))s"
     xl list
     for g in g1 g2; do
@@ -61,6 +63,7 @@ CFG
         log "TOKEN1 $g ${t:-none}"
     done
     status
+    journalctl -b -u xendomains.service --no-pager 2>&1 | tail -n 12 | sed 's/^/QH-JOURNAL0 /'
     echo 2 > $S/phase ;;
 2)
     status

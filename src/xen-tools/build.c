@@ -28,16 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/* snprintf without gcc's truncation guesswork: paths are bounded by validate() */
-static int pf(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int pf(char *buf, size_t n, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int r = vsnprintf(buf, n, fmt, ap);
-    va_end(ap);
-    return r;
-}
+#define pf xci_pf  /* snprintf without gcc's truncation guesswork: paths are bounded by validate() */
 
 /* ---- undo list ---------------------------------------------------------- */
 enum undo_kind { U_FILE, U_TREE, U_DIR, U_LV };

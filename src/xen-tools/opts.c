@@ -144,15 +144,6 @@ static const struct optdef *find_opt(const char *name, size_t n)
     return NULL;
 }
 
-static int errf(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return 2;
-}
-
 static int parse_bool(const char *v, int *out)
 {
     if (!v || !strcmp(v, "1") || !strcasecmp(v, "yes") || !strcasecmp(v, "true")) { *out = 1; return 0; }
@@ -177,37 +168,37 @@ static int set_opt(struct xci *o, const struct optdef *d, const char *v, const c
 
     switch (d->kind) {
     case K_STR:
-        if (!v) return errf(err, errlen, "%s: needs a value (%s)", where, d->arg);
+        if (!v) return xci_errf(err, errlen, "%s: needs a value (%s)", where, d->arg);
         set_str((char **)(base + d->off), v);
         return 0;
     case K_OPTSTR:
         set_str((char **)(base + d->off), v ? v : "");
         return 0;
     case K_LIST: {
-        if (!v) return errf(err, errlen, "%s: needs a value (%s)", where, d->arg);
+        if (!v) return xci_errf(err, errlen, "%s: needs a value (%s)", where, d->arg);
         char ***list = (char ***)(base + d->off);
         char **nl = realloc(*list, (o->nip + 2) * sizeof **list);
-        if (!nl) return errf(err, errlen, "out of memory");
+        if (!nl) return xci_errf(err, errlen, "out of memory");
         nl[o->nip++] = strdup(v);
         nl[o->nip] = NULL;
         *list = nl;
         return 0;
     }
     case K_BOOL:
-        if (parse_bool(v, &b) < 0) return errf(err, errlen, "%s: '%s' is not a yes/no value", where, v);
+        if (parse_bool(v, &b) < 0) return xci_errf(err, errlen, "%s: '%s' is not a yes/no value", where, v);
         *(int *)(base + d->off) = b;
         return 0;
     case K_INT:
-        if (!v) return errf(err, errlen, "%s: needs a value (%s)", where, d->arg);
+        if (!v) return xci_errf(err, errlen, "%s: needs a value (%s)", where, d->arg);
         if (xh_parse_uint(v, d->min, d->max, &n, &why) < 0)
-            return errf(err, errlen, "%s: '%s': %s (%llu..%llu)", where, v, why,
+            return xci_errf(err, errlen, "%s: '%s': %s (%llu..%llu)", where, v, why,
                         (unsigned long long)d->min, (unsigned long long)d->max);
         *(uint64_t *)(base + d->off) = n;
         return 0;
     case K_SIZE:
-        if (!v) return errf(err, errlen, "%s: needs a size", where);
+        if (!v) return xci_errf(err, errlen, "%s: needs a size", where);
         if (xh_parse_size(v, 1ULL << 20, &n, &why) < 0)
-            return errf(err, errlen, "%s: '%s' is not a size: %s", where, v, why);
+            return xci_errf(err, errlen, "%s: '%s' is not a size: %s", where, v, why);
         *(uint64_t *)(base + d->off) = n;
         return 0;
     case K_NOTE:
@@ -217,7 +208,7 @@ static int set_opt(struct xci *o, const struct optdef *d, const char *v, const c
         }
         return 0;
     case K_UNSUP:
-        return errf(err, errlen, "%s: not supported: %s", where, d->help);
+        return xci_errf(err, errlen, "%s: not supported: %s", where, d->help);
     }
     return 0;
 }
@@ -279,7 +270,7 @@ int xci_parse_args(struct xci *o, int argc, char **argv, char *err, size_t errle
         size_t n;
 
         if (a[0] != '-' || a[1] == '\0')
-            return errf(err, errlen, "unexpected argument '%s' (options start with --)", a);
+            return xci_errf(err, errlen, "unexpected argument '%s' (options start with --)", a);
         if (!strcmp(a, "-h")) { o->show_help = 1; continue; }
         if (!strcmp(a, "-v")) { o->verbose = 1; continue; }
         name = a + (a[1] == '-' ? 2 : 1);  /* Getopt::Long also takes -name */
@@ -294,16 +285,16 @@ int xci_parse_args(struct xci *o, int argc, char **argv, char *err, size_t errle
             neg = d != NULL;
         }
         if (!d || !(d->where & CLI))
-            return errf(err, errlen, "unknown option '--%.*s' (see --help)", (int)n, name);
+            return xci_errf(err, errlen, "unknown option '--%.*s' (see --help)", (int)n, name);
         char where[128];
         snprintf(where, sizeof where, "--%s", d->name);
         if (neg) {
-            if (v) return errf(err, errlen, "--no%s takes no value", d->name);
+            if (v) return xci_errf(err, errlen, "--no%s takes no value", d->name);
             v = "0";
         } else if (!v && (d->kind == K_STR || d->kind == K_LIST || d->kind == K_INT || d->kind == K_SIZE ||
                           (d->kind == K_NOTE && d->arg))) {
             if (i + 1 >= argc)
-                return errf(err, errlen, "%s: needs a value (%s)", where, d->arg ? d->arg : "VALUE");
+                return xci_errf(err, errlen, "%s: needs a value (%s)", where, d->arg ? d->arg : "VALUE");
             v = argv[++i];
         } else if (!v && d->kind == K_OPTSTR && i + 1 < argc && argv[i + 1][0] != '-') {
             v = argv[++i];

@@ -45,6 +45,11 @@ int xci_validate(struct xci *o, char *err, size_t errlen);
 /* Usage text generated from the option table. */
 void xci_usage(void *stream); /* FILE * */
 
+/* vsnprintf into err; returns 2 (the usage/configuration exit code). */
+int xci_errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* snprintf without gcc's truncation guesswork (callers bound their inputs). */
+int xci_pf(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* Validators (also used by the companions). */
 int xci_valid_hostname(const char *h);
 int xci_valid_mac(const char *m);

@@ -49,25 +49,7 @@ static int pick_mirror(const char *type, const char *uri, const char *suite, con
     return 0;
 }
 
-static int errf(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return 2;
-}
-
-static int pf_over(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int pf_over(char *buf, size_t n, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int r = vsnprintf(buf, n, fmt, ap);
-    va_end(ap);
-    return r < 0 || (size_t)r >= n;
-}
-#define PF(buf, ...) pf_over(buf, sizeof buf, __VA_ARGS__)
+#define PF(buf, ...) ((size_t)(unsigned)xci_pf(buf, sizeof buf, __VA_ARGS__) >= sizeof buf)
 
 int xci_plan(const struct xci *o, struct xci_plan *p, const char *apt_dir, char *err, size_t errlen)
 {
@@ -95,7 +77,7 @@ int xci_plan(const struct xci *o, struct xci_plan *p, const char *apt_dir, char 
     }
     bad |= PF(p->cfg, "%s/%s%s", o->output, o->hostname, o->extension);
     bad |= PF(p->autolink, "%s/auto/%s%s", o->output, o->hostname, o->extension);
-    if (bad) return errf(err, errlen, "--hostname '%s': resulting paths are too long", o->hostname);
+    if (bad) return xci_errf(err, errlen, "--hostname '%s': resulting paths are too long", o->hostname);
     snprintf(p->swap_dev, sizeof p->swap_dev, "%s", o->disk_device);
     p->swap_dev[strlen(p->swap_dev) - 1]++;     /* xvda -> xvdb; validate() refuses a final 'z' */
 
@@ -113,11 +95,11 @@ int xci_plan(const struct xci *o, struct xci_plan *p, const char *apt_dir, char 
     if (di && di->debian) xh_apt_sources(apt_dir, pick_mirror, &m);
     if (o->mirror) snprintf(p->mirror, sizeof p->mirror, "%s", o->mirror);
     else if (m.mirror[0]) snprintf(p->mirror, sizeof p->mirror, "%s", m.mirror);
-    else return errf(err, errlen, "--mirror: none given and no Debian archive found in %s/sources.list{,.d}", apt_dir);
+    else return xci_errf(err, errlen, "--mirror: none given and no Debian archive found in %s/sources.list{,.d}", apt_dir);
     if (m.security[0] && di && di->debian) snprintf(p->security, sizeof p->security, "%s", m.security);
 
     if (PF(p->packages, "%s,openssh-server%s%s", o->kernel_package, o->include ? "," : "", o->include ? o->include : ""))
-        return errf(err, errlen, "--include: list too long");
+        return xci_errf(err, errlen, "--include: list too long");
     for (char *c = p->packages; *c; c++) if (*c == ' ') *c = ',';
     char keytext[4096];
     snprintf(keytext, sizeof keytext, "v2|%s|%s|%s|%s|%s|%s|%s|%s|%s", o->dist, o->arch, p->mirror,
@@ -127,8 +109,8 @@ int xci_plan(const struct xci *o, struct xci_plan *p, const char *apt_dir, char 
         snprintf(keytext + strlen(keytext), sizeof keytext - strlen(keytext), "|%s", o->install_source);
     snprintf(p->base_key, sizeof p->base_key, "%.20s-%s-%016llx", o->dist, o->arch,
              (unsigned long long)xci_fnv64(keytext, 0));
-    PF(p->base, "%s/base/%s", o->cachedir, p->base_key);
-    PF(p->stage, "%s/stage/%s.%ld", o->cachedir, o->hostname, (long)getpid());
+    xci_pf(p->base, sizeof p->base, "%s/base/%s", o->cachedir, p->base_key);
+    xci_pf(p->stage, sizeof p->stage, "%s/stage/%s.%ld", o->cachedir, o->hostname, (long)getpid());
     p->full_copy = o->role != NULL;  /* build.c adds: hooks present */
     return 0;
 }

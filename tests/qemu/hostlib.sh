@@ -99,6 +99,9 @@ qh_rootfs() {
         qh_configure_rootfs "$tmp" || { rm -rf "$tmp"; return 1; }
         touch "$tmp/.complete"
         rm -rf "$dir"; mv "$tmp" "$dir"
+        # keep the cache bounded: roots and disks of other packages go after 12 hours
+        # (not at once: another test run may be using them right now)
+        find "$QH_CACHE" -maxdepth 1 \( -name 'rootfs-*' -o -name 'disk-*' \) ! -name "*-$key*" -mmin +720 -exec rm -rf {} +
     fi
     echo "$dir"
 }
@@ -163,7 +166,7 @@ EOF
 
 # The disk image: $QH_CACHE/disk-<key>.img with partitions BIOS boot, ESP, root.
 qh_host_image() {
-    local rootfs key img tmp uuid loop mnt rc=0
+    local rootfs key img tmp uuid esp_uuid loop mnt rc=0
     rootfs=$(qh_rootfs) || return 1
     key=$(basename "$rootfs"); key=${key#rootfs-}
     img=$QH_CACHE/disk-$key.img
@@ -173,7 +176,7 @@ qh_host_image() {
         qh_log "making the disk image (GRUB for BIOS and UEFI)"
         uuid=$(cat /proc/sys/kernel/random/uuid)
         truncate -s 6G "$tmp"
-        sgdisk -q -n1:2048:+1M -t1:ef02 -n2:0:+64M -t2:ef00 -n3:0:0 -t3:8300 "$tmp" >/dev/null || return 1
+        sgdisk -o -n1:2048:+1M -t1:ef02 -n2:0:+64M -t2:ef00 -n3:0:0 -t3:8300 "$tmp" >/dev/null 2>&1 || return 1
         local p3_start p3_end p2_start
         p2_start=$(sgdisk -i 2 "$tmp" | awk '/First sector/ {print $3}')
         p3_start=$(sgdisk -i 3 "$tmp" | awk '/First sector/ {print $3}')
@@ -185,33 +188,49 @@ EOF
         # Root filesystem populated without mounting; then GRUB needs a mounted tree.
         mkfs.ext4 -q -F -U "$uuid" -L xenhost-root -E offset=$((p3_start * 512)) -d "$rootfs" \
             "$tmp" $(((p3_end - p3_start + 1) / 2))k || { rm -f "$tmp"; return 1; }
-        mkfs.vfat -n ESP --offset "$p2_start" "$tmp" 65536 >/dev/null 2>&1 || { rm -f "$tmp"; return 1; }
+        esp_uuid=$(printf '%04X-%04X' $((RANDOM)) $((RANDOM)))
+        mkfs.vfat -F 16 -n ESP -i "${esp_uuid%-*}${esp_uuid#*-}" --offset "$p2_start" "$tmp" 65536 >/dev/null 2>&1 || { rm -f "$tmp"; return 1; }
         loop=$(losetup -f --show "$tmp") || { rm -f "$tmp"; return 1; }
         partx -a "$loop" 2>/dev/null || true
         mnt=$(mktemp -d)
-        if mount "${loop}p3" "$mnt" && mkdir -p "$mnt/boot/efi" && mount "${loop}p2" "$mnt/boot/efi"; then
+        # Only the root is mounted (ext4): this build host's kernel has no vfat, so the
+        # ESP is written with mtools below.
+        if mount "${loop}p3" "$mnt"; then
             # A private /dev so update-grub writes root=UUID=..., not the build host's loop name.
             mount -t tmpfs tmpfs "$mnt/dev" && mkdir -p "$mnt/dev/disk/by-uuid" &&
                 cp -a "$loop" "${loop}p1" "${loop}p2" "${loop}p3" /dev/null /dev/zero /dev/urandom "$mnt/dev/" &&
                 ln -s "../../$(basename "$loop")p3" "$mnt/dev/disk/by-uuid/$uuid" &&
                 mount -t proc proc "$mnt/proc" && mount -t sysfs sys "$mnt/sys" || rc=1
-            echo "UUID=$(blkid -s UUID -o value "${loop}p2") /boot/efi vfat umask=0077 0 1" >> "$mnt/etc/fstab"
+            echo "UUID=$esp_uuid /boot/efi vfat umask=0077,nofail 0 1" >> "$mnt/etc/fstab"
+            mkdir -p "$mnt/boot/efi"
             if [ $rc = 0 ]; then
+                # BIOS: GRUB's core image in the BIOS boot partition. UEFI: a removable-path
+                # EFI image that finds the root by UUID and reads the same grub.cfg.
+                mkdir -p "$mnt/boot/grub/x86_64-efi"
+                cp "$mnt"/usr/lib/grub/x86_64-efi/*.mod "$mnt"/usr/lib/grub/x86_64-efi/*.lst "$mnt/boot/grub/x86_64-efi/"
+                printf 'search --no-floppy --fs-uuid --set=root %s\nset prefix=($root)/boot/grub\nconfigfile $prefix/grub.cfg\n' \
+                    "$uuid" > "$mnt/boot/grub/efi-early.cfg"
                 chroot "$mnt" grub-install --target=i386-pc "$loop" > "$T_TMP/grub-install.log" 2>&1 &&
-                chroot "$mnt" grub-install --target=x86_64-efi --efi-directory=/boot/efi --removable \
-                    --no-nvram >> "$T_TMP/grub-install.log" 2>&1 &&
+                chroot "$mnt" grub-mkimage -O x86_64-efi -o /boot/grub/BOOTX64.EFI -c /boot/grub/efi-early.cfg \
+                    -p /boot/grub part_gpt part_msdos fat ext2 normal configfile search search_fs_uuid \
+                    multiboot2 linux gzio serial terminal echo test all_video efi_gop boot ls cat \
+                    >> "$T_TMP/grub-install.log" 2>&1 &&
+                cp "$mnt/boot/grub/BOOTX64.EFI" "$T_TMP/BOOTX64.EFI" &&
                 chroot "$mnt" update-grub >> "$T_TMP/grub-install.log" 2>&1 || rc=1
             fi
             [ $rc = 0 ] || qh_log "GRUB installation failed: $(tail -n 5 "$T_TMP/grub-install.log")"
             umount "$mnt/proc" "$mnt/sys" "$mnt/dev" 2>/dev/null
-            umount "$mnt/boot/efi" 2>/dev/null
-            umount "$mnt"
+            umount "$mnt" || rc=1
         else
             rc=1
         fi
         rmdir "$mnt"
         partx -d "$loop" 2>/dev/null || true
         losetup -d "$loop"
+        if [ $rc = 0 ]; then
+            mmd -i "$tmp@@$((p2_start * 512))" ::/EFI ::/EFI/BOOT &&
+                mcopy -i "$tmp@@$((p2_start * 512))" "$T_TMP/BOOTX64.EFI" ::/EFI/BOOT/BOOTX64.EFI || rc=1
+        fi
         [ $rc = 0 ] || { rm -f "$tmp"; return 1; }
         mv "$tmp" "$img"
     fi

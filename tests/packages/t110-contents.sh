@@ -31,7 +31,7 @@ t_grep "release build has our built-in dom0_mem" '^CONFIG_DOM0_MEM="1G\+10%,max:
 t_nogrep "release build is not a debug build" '^CONFIG_DEBUG=y' "x/xenhost-hypervisor/boot/xen-$ver.config"
 t_grep "debug build has CONFIG_DEBUG" '^CONFIG_DEBUG=y' "x/xenhost-hypervisor-debug/boot/xen-$ver-dbg.config"
 t_check "release xen-syms keeps its symbol table" \
-    sh -c "nm 'x/xenhost-hypervisor/usr/lib/debug/boot/xen-syms-$ver' | grep -q ' start_xen\$'"
+    sh -c "nm 'x/xenhost-hypervisor/usr/lib/debug/boot/xen-syms-$ver' | grep -q ' __start_xen\$'"
 
 # sonames: the stable libraries and the versioned ones of this series
 series=$(echo "$ver" | cut -d. -f1,2)

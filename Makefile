@@ -19,24 +19,17 @@ programs:
 	@for d in $(COMPONENT_DIRS); do $(MAKE) -C $$d all || exit 1; done
 
 # Install our programs and data files under DESTDIR (used by debian/rules and rpm/xenhost.spec).
+# Each component installs its own files (src/tools/xendomains: the service units and SysV
+# scripts); this adds the boot integration that belongs to no C component.
 prefix ?= /usr
 unitdir ?= /lib/systemd/system
-generatordir ?= /lib/systemd/system-generators
 install: programs
-	@for d in $(COMPONENT_DIRS); do $(MAKE) -C $$d install DESTDIR=$(DESTDIR) prefix=$(prefix) || exit 1; done
+	@for d in $(COMPONENT_DIRS); do $(MAKE) -C $$d install DESTDIR=$(DESTDIR) prefix=$(prefix) systemdunitdir=$(unitdir) || exit 1; done
 	install -D -m 0755 scripts/grub.d/09_xenhost $(DESTDIR)/etc/grub.d/09_xenhost
 	install -D -m 0644 etc/default/xen $(DESTDIR)/etc/default/xen
-	install -D -m 0644 etc/default/xendomains $(DESTDIR)/etc/default/xendomains
-	install -D -m 0644 etc/default/xencommons $(DESTDIR)/etc/default/xencommons
 	install -D -m 0644 etc/xen/xl.conf $(DESTDIR)/etc/xen/xl.conf
-	install -d $(DESTDIR)/etc/xen/auto
-	install -d $(DESTDIR)$(unitdir) $(DESTDIR)/etc/init.d
-	install -m 0644 scripts/init/xenhost-boot-*.service scripts/init/systemd/*.service \
-		scripts/init/systemd/*.mount $(DESTDIR)$(unitdir)/
-	install -D -m 0755 scripts/init/systemd/xendomains-generator $(DESTDIR)$(generatordir)/xendomains-generator
-	install -D -m 0755 scripts/init/xenhost-dom0-check $(DESTDIR)$(prefix)/lib/xen/bin/xenhost-dom0-check
-	install -D -m 0644 scripts/init/sysv/xenhost-init-functions $(DESTDIR)$(prefix)/lib/xen/xenhost-init-functions
-	for f in xencommons xend xendomains xen-watchdog; do install -m 0755 scripts/init/sysv/$$f $(DESTDIR)/etc/init.d/$$f; done
+	install -d $(DESTDIR)/etc/xen/auto $(DESTDIR)$(unitdir)
+	install -m 0644 scripts/init/xenhost-boot-*.service $(DESTDIR)$(unitdir)/
 
 deps:
 	sh src/build/ensure-deps $(DEPS_SETS)

@@ -12,11 +12,12 @@ echo "QH-PHASE $phase"
 log() { echo "QH-$*"; }
 # token G: the token G printed last on its console (guest console logging on)
 token() { sed -n "s/^QH-TOKEN $1 //p" "/var/log/xen/console/guest-$1.log" 2>/dev/null | tail -n 1 | tr -d '\r'; }
-# fresh_token G: wait (120 s) for a console line written after this call, print its token
+# fresh_token G: wait (300 s: a PV guest boots slowly under TCG on a busy host) for a
+# console line written after this call, print its token
 lines() { if [ -f "$1" ]; then wc -l < "$1"; else echo 0; fi; }
 fresh_token() {
     n=$(lines "/var/log/xen/console/guest-$1.log"); i=0
-    while [ $i -lt 120 ]; do
+    while [ $i -lt 300 ]; do
         m=$(lines "/var/log/xen/console/guest-$1.log")
         [ "$m" -gt "$n" ] && [ -n "$(token "$1")" ] && { token "$1"; return 0; }
         sleep 1; i=$((i + 1))

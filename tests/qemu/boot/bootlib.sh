@@ -17,7 +17,7 @@ qx_boot() {
 }
 # qx OUTDIR KEY: the values of the "QX-KEY ..." lines of the last boot's test log
 qx() { sed -n "s/^QX-$2 //p" "$1/test.log"; }
-qx_re() { printf '%s' "$1" | sed 's/[.+*/[\]^$]/\\&/g'; }
+qx_re() { printf '%s' "$1" | sed 's/[]+*.^$[]/\\&/g'; }
 # Xen's dom0_mem=SIZE[,max:SIZE] in MiB from a Xen command line (lower-case m only)
 qx_dom0_mem() { sed -n 's/.*dom0_mem=\([0-9]*\)m,max:\1m.*/\1/p' <<< "$1"; }
 # xl's own test (tools/xl/xl.c, auto_autoballoon): autoballoon="auto" is off when it matches

@@ -10,7 +10,7 @@ O=$T_TMP/host
 qx_boot "$O" break-dom0.sh --timeout 900; t_eq "boot 1 ran to power-off" 0 $?
 t_eq "boot 1 is Xen" xen "$(qx "$O" HV)"
 bad=$(qx "$O" TOKEN)
-t_grep "update-grub wrote a new trial configuration" '/' <<< "$bad"
+t_grep "update-grub wrote a new trial configuration" '/' <(echo "$bad")
 
 # Boot 2: the trial; dom0 panics (init=/bin/false), panic=10 reboots, QEMU exits.
 qx_boot "$O" report-only.sh --timeout 900; rc=$?

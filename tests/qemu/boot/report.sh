@@ -25,4 +25,6 @@ xenhost-boot status 2>&1 | sed 's/^/QX-STATUS /'
 grub-editenv /boot/grub/grubenv list | sed 's/^/QX-ENV /'
 [ ! -e /run/motd.d/xenhost-boot ] || sed 's/^/QX-MOTD /' /run/motd.d/xenhost-boot
 journalctl -b -o cat -u xenhost-boot-check.service -u xenhost-boot-confirm.service 2>/dev/null | sed 's/^/QX-JOURNAL /'
+# messages of xenhost-boot itself, by identifier (unit attribution of short-lived processes can be lost)
+journalctl -b -o cat -t xenhost-boot 2>/dev/null | sed 's/^/QX-JOURNAL /'
 systemd-analyze time 2>/dev/null | head -n 1 | sed 's/^/QX-BOOTTIME /'

@@ -24,7 +24,6 @@
 QH_SUITE=bookworm
 QH_CACHE=$XENHOST_CACHE/qemu
 QH_INCLUDE=systemd-sysv,udev,dbus,linux-image-amd64,initramfs-tools,kmod,procps,iproute2,ifupdown,busybox,grub-pc,grub-efi-amd64-bin,less,ca-certificates
-QH_LIB_SUM=$(sha256sum "${BASH_SOURCE[0]}" | cut -c1-12)
 
 qh_log() { echo "# qemu: $*" >&2; }
 
@@ -81,7 +80,11 @@ qh_install_xenhost() {
     qh_chroot "$dir" sh -c "apt-get update -q && apt-get install -y -q $pkgs"
 }
 
-qh_rootfs_key() { printf '%s\n' "$(basename "$1")" "$(qh_debs_sum)" "$QH_LIB_SUM" | sha256sum | cut -c1-12; }
+# The image depends on the base, the packages and the code that builds it (not on the
+# code that boots it).
+qh_rootfs_key() {
+    { basename "$1"; qh_debs_sum; declare -f qh_install_xenhost qh_configure_rootfs qh_host_image; } | sha256sum | cut -c1-12
+}
 
 qh_rootfs() {
     local base key dir tmp
@@ -213,7 +216,7 @@ EOF
                 chroot "$mnt" grub-install --target=i386-pc "$loop" > "$T_TMP/grub-install.log" 2>&1 &&
                 chroot "$mnt" grub-mkimage -O x86_64-efi -o /boot/grub/BOOTX64.EFI -c /boot/grub/efi-early.cfg \
                     -p /boot/grub part_gpt part_msdos fat ext2 normal configfile search search_fs_uuid \
-                    multiboot2 linux gzio serial terminal echo test all_video efi_gop boot ls cat \
+                    multiboot2 linux gzio serial terminal echo test all_video efi_gop boot ls cat loadenv \
                     >> "$T_TMP/grub-install.log" 2>&1 &&
                 cp "$mnt/boot/grub/BOOTX64.EFI" "$T_TMP/BOOTX64.EFI" &&
                 chroot "$mnt" update-grub >> "$T_TMP/grub-install.log" 2>&1 || rc=1
@@ -283,7 +286,7 @@ qh_boot() {
     local -a q=(qemu-system-x86_64 -M pc -m "$mem" -smp 2 -cpu max,-smap,-smep,-rdtscp
         -display none -no-reboot -monitor none
         -serial "file:$out/console.log" -serial "file:$out/test.log"
-        -drive "file=$out/disk.img,format=raw,if=virtio"
+        -drive "file=$out/disk.img,format=raw,if=none,id=d0" -device virtio-blk-pci,drive=d0,bootindex=0
         -netdev user,id=n0,restrict=on -device virtio-net-pci,netdev=n0)
     [ -z "$disk" ] || q+=(-drive "file=$disk,format=raw,if=none,id=x1" -device "virtio-blk-pci,drive=x1,serial=extra1")
     q+=(-drive "file=$out/test.tar,format=raw,if=none,id=t,readonly=on" -device "virtio-blk-pci,drive=t,serial=xenhost-test")

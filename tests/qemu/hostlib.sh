@@ -16,9 +16,6 @@
 #       script returns, unless it exported QH_NO_POWEROFF=1. --direct boots Xen with QEMU's
 #       multiboot loader instead of firmware + GRUB. --disk attaches a raw disk with virtio
 #       serial "extra1" (/dev/disk/by-id/virtio-extra1 in dom0). Returns non-zero on timeout.
-#   qh_guest_kit DIR     DIR/guest-initrd.gz: busybox initramfs for a tiny PV guest (run with
-#                        dom0's kernel); prints "QH-GUEST-UP <hostname>" on its console and
-#                        powers off when asked (xl shutdown).
 # Every step is logged under $T_TMP; caches live in $XENHOST_CACHE/qemu.
 
 QH_SUITE=bookworm
@@ -311,27 +308,4 @@ qh_boot() {
     echo "$(( $(date +%s) - start ))" > "$out/seconds"
     [ $rc = 0 ] || qh_log "QEMU exited $rc after $(cat "$out/seconds") s (124 = timeout)"
     return $rc
-}
-
-qh_guest_kit() {
-    local dir=$1 r
-    r=$(mktemp -d)
-    mkdir -p "$r/bin" "$r/sbin" "$r/proc" "$r/sys" "$r/dev" "$r/etc" "$r/run"
-    cp /bin/busybox "$r/bin/busybox"
-    for a in sh mount poweroff reboot halt sleep cat echo hostname init ls; do ln -s busybox "$r/bin/$a"; done
-    ln -s ../bin/busybox "$r/sbin/init"; ln -s ../bin/busybox "$r/sbin/poweroff"
-    cat > "$r/init" <<'EOF'
-#!/bin/sh
-mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev 2>/dev/null
-name=$(cat /proc/sys/kernel/hostname)
-for a in $(cat /proc/cmdline); do case $a in qh_name=*) name=${a#qh_name=} ;; esac; done
-echo "QH-GUEST-UP $name"
-exec /bin/busybox init
-EOF
-    chmod 0755 "$r/init"
-    # busybox init: xl shutdown sends the guest a poweroff request, init runs the shutdown action
-    printf '::sysinit:/bin/echo QH-GUEST-INIT\n::respawn:/bin/sleep 3600\n::shutdown:/bin/echo QH-GUEST-DOWN\n' > "$r/etc/inittab"
-    mkdir -p "$dir"
-    (cd "$r" && find . | cpio -o -H newc --quiet | gzip -9) > "$dir/guest-initrd.gz"
-    rm -rf "$r"
 }

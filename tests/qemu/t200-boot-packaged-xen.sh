@@ -16,6 +16,7 @@ t_diag "boot and test took $(cat out/seconds) s"
 t_grep "Xen banner on the serial console" "Xen version $(printf '%s' "$ver" | sed 's/[.+]/\\&/g')" out/console.log
 t_grep "dom0 user space ran the test script" '^QH-TEST-START' out/test.log
 t_grep "dom0 sees the Xen hypervisor" '^QH-HYPERVISOR xen' out/test.log
+t_grep "the packaged xencommons unit started the Xen daemons" '^QH-UNITS xencommons active$' out/test.log
 t_grep "xl info reports the packaged Xen version" "^xen_version +: $(printf '%s' "$ver" | sed 's/[.+]/\\&/g')\$" out/test.log
 t_grep "xl list shows Domain-0" '^Domain-0 +0 ' out/test.log
 t_grep "test script finished" '^QH-TEST-END rc=0' out/test.log

@@ -283,7 +283,9 @@ qh_boot() {
     local -a q=(qemu-system-x86_64 -M pc -m "$mem" -smp 2 -cpu max,-smap,-smep,-rdtscp
         -display none -no-reboot -monitor none
         -serial "file:$out/console.log" -serial "file:$out/test.log"
-        -drive "file=$out/disk.img,format=raw,if=none,id=d0" -device virtio-blk-pci,drive=d0,bootindex=0
+        # the system disk boots before the test disks (SeaBIOS hangs on the tar disk);
+        # index 1, since QEMU's -kernel loader takes index 0
+        -drive "file=$out/disk.img,format=raw,if=none,id=d0" -device virtio-blk-pci,drive=d0,bootindex=1
         -netdev user,id=n0,restrict=on -device virtio-net-pci,netdev=n0)
     [ -z "$disk" ] || q+=(-drive "file=$disk,format=raw,if=none,id=x1" -device "virtio-blk-pci,drive=x1,serial=extra1")
     q+=(-drive "file=$out/test.tar,format=raw,if=none,id=t,readonly=on" -device "virtio-blk-pci,drive=t,serial=xenhost-test")

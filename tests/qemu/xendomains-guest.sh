@@ -10,16 +10,20 @@ mkdir -p $S
 phase=$(cat $S/phase 2>/dev/null || echo 1)
 echo "QH-PHASE $phase"
 log() { echo "QH-$*"; }
-# token G: the token G printed last on its console (guest console logging on)
-token() { sed -n "s/^QH-TOKEN $1 //p" "/var/log/xen/console/guest-$1.log" 2>/dev/null | tail -n 1 | tr -d '\r'; }
+# token G [N]: the last token G printed on its console after line N of its log
+# (guest console logging on; the log is appended across boots)
+token() { tail -n "+$(( ${2:-0} + 1 ))" "/var/log/xen/console/guest-$1.log" 2>/dev/null |
+          sed -n "s/^QH-TOKEN $1 //p" | tail -n 1 | tr -d '\r'; }
 # fresh_token G: wait (300 s: a PV guest boots slowly under TCG on a busy host) for a
-# console line written after this call, print its token
+# token line written after this call, print its token. Only lines after the call
+# count: a rebooted guest writes kernel messages long before its first token.
 lines() { if [ -f "$1" ]; then wc -l < "$1"; else echo 0; fi; }
 fresh_token() {
     n=$(lines "/var/log/xen/console/guest-$1.log"); i=0
     while [ $i -lt 300 ]; do
-        m=$(lines "/var/log/xen/console/guest-$1.log")
-        [ "$m" -gt "$n" ] && [ -n "$(token "$1")" ] && { token "$1"; return 0; }
+        [ "$(lines "/var/log/xen/console/guest-$1.log")" -lt "$n" ] && n=0   # log recreated
+        t=$(token "$1" "$n")
+        [ -n "$t" ] && { echo "$t"; return 0; }
         sleep 1; i=$((i + 1))
     done
     return 1
@@ -63,6 +67,13 @@ CFG
         t=$(fresh_token $g) && echo "$t" > $S/token-$g
         log "TOKEN1 $g ${t:-none}"
     done
+    # the packaged engine reads state through libxl; through "xl list" (another xl
+    # path selects it) it must see the same guests running
+    log "STATE-SOURCE $(xendomains check | sed -n 's/^# domain state read through //p')"
+    ln -sf /usr/sbin/xl /usr/local/sbin/xl-other
+    running() { xendomains "$@" list | awk 'NR > 1 { print $1, $2 }' | sort | tr '\n' ' '; }
+    a=$(running); b=$(running --xl /usr/local/sbin/xl-other)
+    if [ "$a" = "$b" ]; then log "SOURCES-AGREE $a"; else log "SOURCES-DIFFER libxl=$a xl-list=$b"; fi
     status
     journalctl -b -u xendomains.service --no-pager 2>&1 | tail -n 12 | sed 's/^/QH-JOURNAL0 /'
     echo 2 > $S/phase ;;

@@ -51,6 +51,8 @@ done
 # 4.19+ speaks the sd_notify protocol itself (no libsystemd): look for the protocol
 t_check "toolstack built with systemd support (xenstored notifies systemd)" \
     grep -qa NOTIFY_SOCKET x/xenhost-utils/usr/sbin/xenstored
+t_eq "xendomains reads domain state through libxenlight (linked against it)" "libxenlight.so.$series" \
+    "$(objdump -p x/xenhost-utils/usr/sbin/xendomains | awk '$1 == "NEEDED" && $2 ~ /^libxenlight/ { print $2 }')"
 
 # every shipped file in exactly one package
 dups=$(awk '{ print $2 }' files.txt | sort | uniq -d)

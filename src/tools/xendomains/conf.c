@@ -60,7 +60,7 @@ void xd_conf_defaults(struct xd_conf *c)
     c->timeout_action = XD_TMO_DESTROY;
     c->save_margin = 256ULL << 20;
     snprintf(c->state_dir, sizeof c->state_dir, "/var/lib/xen/xendomains");
-    snprintf(c->xl, sizeof c->xl, "/usr/sbin/xl");
+    snprintf(c->xl, sizeof c->xl, "%s", XD_XL_DEFAULT);
     c->poll_ms = 500;
 }
 
@@ -139,6 +139,7 @@ int xd_cmd_check(const struct xd_conf *c)
         }
     }
     printf("# settings from %s\n", c->file[0] ? c->file : "built-in defaults (no configuration file)");
+    printf("# domain state read through %s\n", xd_state_source(c));
     return 0;
 }
 

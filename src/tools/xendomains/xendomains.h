@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #define XD_NAME_MAX 128
+#define XD_XL_DEFAULT "/usr/sbin/xl"  /* the packaged toolstack */
 
 enum xd_timeout_action { XD_TMO_DESTROY, XD_TMO_LEAVE };
 
@@ -52,6 +53,14 @@ int xd_xl_list(const struct xd_conf *c, struct xd_dom **doms, char *why, size_t 
 int xd_parse_list(const char *text, struct xd_dom **doms, char *why, size_t whylen);
 /* 1 if a domain of that name runs, 0 if not, -1 if the toolstack could not tell. */
 int xd_xl_exists(const struct xd_conf *c, const char *name);
+/* Where domain state comes from: "libxl" when the engine was built with the
+ * library and drives the toolstack it belongs to (XD_XL_DEFAULT), else "xl list"
+ * of the configured xl (another toolstack or a test double). */
+const char *xd_state_source(const struct xd_conf *c);
+
+/* libxl.c - running domains except Domain-0, read through libxenlight; returns
+ * count or -1 (why set). Always -1 when built without the library. */
+int xd_libxl_list(struct xd_dom **doms, char *why, size_t whylen);
 
 /* guestcfg.c - what we need from an xl guest config file. */
 struct xd_guestcfg {

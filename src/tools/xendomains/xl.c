@@ -1,6 +1,7 @@
 /* xl.c - the toolstack backend: xl run through xh_run (argv only, time limit,
- * stderr captured so failures say why), and a tolerant reader of "xl list".
- * A libxl backend reading domain state without a text format is future work. */
+ * stderr captured so failures say why) for every action, and domain state from
+ * libxl (libxl.c) or, for another toolstack or a test double, a strict reader
+ * of "xl list". */
 #define _GNU_SOURCE
 #include "xendomains.h"
 #include "log.h"
@@ -124,12 +125,27 @@ int xd_parse_list(const char *text, struct xd_dom **doms, char *why, size_t whyl
     return n;
 }
 
+const char *xd_state_source(const struct xd_conf *c)
+{
+#ifdef XD_HAVE_LIBXL
+    if (!strcmp(c->xl, XD_XL_DEFAULT))
+        return "libxl";
+#endif
+    (void)c;
+    return "xl list";
+}
+
 int xd_xl_list(const struct xd_conf *c, struct xd_dom **doms, char *why, size_t whylen)
 {
     char *argv[] = { (char *)c->xl, "list", NULL };
     struct xh_run_opts o = { .capture = XH_CAP_OUT | XH_CAP_ERR, .timeout_ms = 60000, .grace_ms = 2000 };
     int n = -1;
 
+    if (!strcmp(xd_state_source(c), "libxl")) {
+        if ((n = xd_libxl_list(doms, why, whylen)) >= 0)
+            return n;
+        xh_warn("%s; asking \"xl list\" instead", why);
+    }
     /* xl can fail transiently (xenstore busy, a crash): look three times */
     for (int attempt = 0; attempt < 3 && n < 0; attempt++) {
         struct xh_run_result res;

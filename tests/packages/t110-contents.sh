@@ -51,6 +51,10 @@ done
 # 4.19+ speaks the sd_notify protocol itself (no libsystemd): look for the protocol
 t_check "toolstack built with systemd support (xenstored notifies systemd)" \
     grep -qa NOTIFY_SOCKET x/xenhost-utils/usr/sbin/xenstored
+for m in man1/xl.1 man5/xl.cfg.5 man5/xl.conf.5 man1/xentop.1; do
+    t_check "xenhost-utils ships upstream's $m man page" test -s "x/xenhost-utils/usr/share/man/$m.gz"
+done
+t_check "xl.1 names the Xen version built" sh -c "zcat x/xenhost-utils/usr/share/man/man1/xl.1.gz | grep -qF '$ver'"
 t_eq "xendomains reads domain state through libxenlight (linked against it)" "libxenlight.so.$series" \
     "$(objdump -p x/xenhost-utils/usr/sbin/xendomains | awk '$1 == "NEEDED" && $2 ~ /^libxenlight/ { print $2 }')"
 

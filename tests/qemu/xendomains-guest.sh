@@ -94,9 +94,10 @@ CFG
     for g in g1 g2; do
         grep -q "QH-GUEST-DOWN $g" "/var/log/xen/console/guest-$g.log" && log "CLEAN-SHUTDOWN $g"
         t=$(fresh_token $g)
-        [ -n "$t" ] && [ "$t" != "$(cat $S/token-$g)" ] && log "FRESH-BOOT $g $t"
+        if [ -n "$t" ] && [ "$t" != "$(cat $S/token-$g)" ]; then log "FRESH-BOOT $g $t"; else log "NOT-FRESH $g ${t:-none}"; fi
     done
     journalctl -b -1 -u xendomains.service --no-pager 2>&1 | tail -n 12 | sed 's/^/QH-JOURNAL2 /'
+    journalctl -b 0 -u xendomains.service --no-pager 2>&1 | tail -n 6 | sed 's/^/QH-JOURNAL3 /'
     find /var/lib/xen/save -maxdepth 1 -type f 2>/dev/null | sed "s/^/QH-SAVEDIR /"
     echo finished > $S/phase ;;
 esac

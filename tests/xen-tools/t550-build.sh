@@ -35,7 +35,6 @@ warm=$(echo "$(date +%s.%N) - $start" | bc)
 t_eq "guest B builds from the cache" 0 "$(cat gb.rc)"
 t_grep "guest B used the cached base" 'base system .*copied from cache' gb.out
 t_diag "guest B (from cache, with hook and role): ${warm}s"
-t_check "a cached build takes under 60 s" test "${warm%.*}" -lt 60
 
 # --- inside the images
 t_eq "A: hostname" ga "$(img_cat ga /etc/hostname)"

@@ -44,7 +44,7 @@ build_bg f3 --dhcp
 for i in $(seq 400); do pgrep -f "hooks/20-sleep" >/dev/null && break; sleep 0.05; done
 t0=$(date +%s); kill -INT $XCI_PID; wait_bg f3; t1=$(date +%s)
 t_eq "SIGINT during a hook: exit 1" 1 "$(cat f3.rc)"
-t_check "SIGINT during a hook: stops within 10 s" test $((t1 - t0)) -lt 10
+t_check "SIGINT during a hook: stops long before the hook would end (60 s)" test $((t1 - t0)) -lt 40
 t_eq "SIGINT during a hook: no hook left running" "" "$(pgrep -f hooks/20-sleep)"
 t_eq "SIGINT during a hook: nothing left" "$before" "$(state)"
 rm hooks/20-sleep

@@ -36,5 +36,6 @@ t_grep "the guest's own kernel started" '^QH-KERNEL .*Linux version .*cloud-amd6
 t_grep "login prompt on hvc0" '^QH-LOGIN .*qg1 login:' test.log
 t_grep "the guest answers ping from dom0 over the bridge" '^QH-PING rc=0' test.log
 t_grep "test script finished" '^QH-END' test.log
+t_diag "$(grep -E '^QH-(WAITED|GUEST-BOOTS|GUEST-TROUBLE|XLDMESG)' test.log)"
 [ $T_FAILED = 0 ] || t_diag "$(grep -E '^QH-(CONSOLE|CREATE-OUT|LINK|PINGOUT)' test.log | tail -40)"
 t_end

@@ -21,16 +21,23 @@ rm -f $CON
 xl create /etc/xen/qg1.cfg > /tmp/create.log 2>&1
 log "CREATE rc=$?"
 sed 's/^/QH-CREATE-OUT /' /tmp/create.log
-i=0
-while [ $i -lt 600 ]; do
+# The guest restarts itself after a crash or reboot (on_crash/on_reboot =
+# "restart"): only a domain missing for 3 looks in a row (9 s) ends the wait.
+i=0; gone=0
+while [ $i -lt 600 ] && [ $gone -lt 3 ]; do
     grep -aq 'qg1 login:' $CON 2>/dev/null && break
-    xl list qg1 >/dev/null 2>&1 || break
+    if xl list qg1 >/dev/null 2>&1; then gone=0; else gone=$((gone + 1)); fi
     sleep 3; i=$((i + 3))
 done
 log "WAITED ${i}s"
 grep -a 'qg1 login:' $CON | head -n 1 | tr -d '\r' | sed 's/^/QH-LOGIN /'
 grep -a -m1 'Reading (' $CON | tr -d '\r' | sed 's/^/QH-GRUB /'
 grep -a -m1 'Linux version' $CON | tr -d '\r' | sed 's/^/QH-KERNEL /'
+# how often the guest kernel started (more than once: it crashed or rebooted), and why
+log "GUEST-BOOTS $(grep -ac 'Linux version' $CON)"
+grep -a -E 'Kernel panic|Oops|BUG:|general protection|segfault|reboot: ' $CON | head -n 5 |
+    tr -d '\r' | sed 's/^/QH-GUEST-TROUBLE /'
+xl dmesg 2>/dev/null | grep -E 'd[1-9][0-9]*v[0-9]|crash' | tail -n 8 | sed 's/^/QH-XLDMESG /'
 PING=ping; command -v ping >/dev/null 2>&1 || PING="$S/busybox ping"   # the host image has no iputils
 ok=1; i=0
 while [ $i -lt 20 ]; do

@@ -37,5 +37,11 @@ t_grep "login prompt on hvc0" '^QH-LOGIN .*qg1 login:' test.log
 t_grep "the guest answers ping from dom0 over the bridge" '^QH-PING rc=0' test.log
 t_grep "test script finished" '^QH-END' test.log
 t_diag "$(grep -E '^QH-(WAITED|GUEST-BOOTS|GUEST-TROUBLE|XLDMESG)' test.log)"
+# A first boot that ended and restarted has been seen under QEMU TCG (random
+# crashes under TCG are why hostlib boots Xen with spec-ctrl=eager-fpu): the login
+# above still proves the guest boots; a restart is shown, not hidden, as a skip.
+boots=$(sed -n 's/^QH-GUEST-BOOTS //p' test.log)
+if [ "$boots" = 1 ]; then t_ok "the guest came up on its first boot"
+else t_skip "the guest came up on its first boot" "its kernel started ${boots:-?} times: $(grep -m1 '^QH-GUEST-TROUBLE' test.log)"; fi
 [ $T_FAILED = 0 ] || t_diag "$(grep -E '^QH-(CONSOLE|CREATE-OUT|LINK|PINGOUT)' test.log | tail -40)"
 t_end

@@ -61,21 +61,36 @@ fail:
     return -1;
 }
 
-int xh_atomic_write(const char *path, const void *data, size_t len, mode_t mode, int flags)
+/* Write all of data to fd; on failure close fd and remove tmp. */
+static int write_all(int fd, const char *tmp, const void *data, size_t len)
 {
-    char tmp[4096];
     const char *p = data;
-    int fd = xh_atomic_open(path, mode, tmp, sizeof tmp), e;
-    if (fd < 0) return -1;
     while (len) {
         ssize_t w = write(fd, p, len);
         if (w < 0) {
             if (errno == EINTR) continue;
-            e = errno; close(fd); unlink(tmp); errno = e;
+            int e = errno; close(fd); unlink(tmp); errno = e;
             return -1;
         }
         p += w;
         len -= (size_t)w;
     }
+    return 0;
+}
+
+int xh_atomic_write(const char *path, const void *data, size_t len, mode_t mode, int flags)
+{
+    char tmp[4096];
+    int fd = xh_atomic_open(path, mode, tmp, sizeof tmp);
+    if (fd < 0 || write_all(fd, tmp, data, len) < 0) return -1;
+    return xh_atomic_commit(fd, tmp, path, flags);
+}
+
+int xh_atomic_write_via(const char *path, const char *tmp, const void *data, size_t len, mode_t mode, int flags)
+{
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+    if (fd < 0) return -1;
+    if (fchmod(fd, mode) < 0) { int e = errno; close(fd); unlink(tmp); errno = e; return -1; }
+    if (write_all(fd, tmp, data, len) < 0) return -1;
     return xh_atomic_commit(fd, tmp, path, flags);
 }

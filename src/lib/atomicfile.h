@@ -10,6 +10,9 @@
 
 /* Returns 0, or -1 with errno set; the temporary file is removed on failure. */
 int xh_atomic_write(const char *path, const void *data, size_t len, mode_t mode, int flags);
+/* The same through a temporary name the caller chose (created with O_EXCL): for
+ * callers whose leftovers must be recognisable after a SIGKILL. */
+int xh_atomic_write_via(const char *path, const char *tmp, const void *data, size_t len, mode_t mode, int flags);
 
 /* Create a temporary file next to path ("<dir>/.<base>.XXXXXX") with mode;
  * returns the fd and fills tmp (size tmplen). Then xh_atomic_commit() or unlink. */

@@ -969,24 +969,14 @@ static int publish_volume(const struct xci *o, const char *tmp, const char *lv, 
     return 0;
 }
 
-/* The xl config, published whole: written as OUTPUT/.NAME.xciPID (a name
- * the sweep recognises if we are killed), then renamed into place. */
+/* The xl config, published whole through OUTPUT/.NAME.xciPID: a temporary
+ * name the sweep recognises if we are killed. */
 static int write_config(const char *path, const char *text, int replace)
 {
     char tmp[PATH_MAX];
     const char *slash = strrchr(path, '/');   /* validate() makes --output absolute */
     pf(tmp, sizeof tmp, "%.*s/.%s.xci%ld", (int)(slash - path), path, slash + 1, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
-    if (fd < 0) return -1;
-    size_t len = strlen(text);
-    if (write(fd, text, len) != (ssize_t)len || fchmod(fd, 0644) < 0) {
-        int e = errno ? errno : EIO;
-        close(fd);
-        unlink(tmp);
-        errno = e;
-        return -1;
-    }
-    return xh_atomic_commit(fd, tmp, path, replace ? 0 : XH_ATOMIC_NOREPLACE);
+    return xh_atomic_write_via(path, tmp, text, strlen(text), 0644, replace ? 0 : XH_ATOMIC_NOREPLACE);
 }
 
 static int publish(const struct xci *o, const struct xci_plan *p)

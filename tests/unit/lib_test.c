@@ -109,6 +109,14 @@ static void atomic(void)
     CHECK(xh_atomic_write(path, "three", 5, 0644, 0) == 0, "atomic replace");
     char cmd[300]; snprintf(cmd, sizeof cmd, "test $(ls -A %s | wc -l) = 1", dir);
     CHECK(system(cmd) == 0, "no temporary file left behind");
+    /* through a caller-named temporary: used, then gone; refused when it exists */
+    char tmp[300]; snprintf(tmp, sizeof tmp, "%s/.f.mine", dir);
+    CHECK(xh_atomic_write_via(path, tmp, "four", 4, 0640, 0) == 0, "write via a named temporary");
+    CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0640 && access(tmp, F_OK) < 0, "named temporary renamed into place");
+    FILE *t = fopen(tmp, "w"); if (t) fclose(t);
+    CHECK(xh_atomic_write_via(path, tmp, "five", 4, 0644, 0) < 0 && errno == EEXIST, "an existing temporary name is refused");
+    f = fopen(path, "r"); n = f ? fread(buf, 1, sizeof buf - 1, f) : 0; if (f) fclose(f); buf[n] = 0;
+    CHECK_STR(buf, "four", "target kept when the temporary name is taken");
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir); (void)!system(cmd);
 }
 

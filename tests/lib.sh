@@ -18,6 +18,8 @@ T_CLEANUPS=()
 XENHOST_CACHE=${XENHOST_CACHE:-/var/cache/xenhost-build}
 XENHOST_BUILD=${XENHOST_BUILD:-$T_TOP/build}
 export XENHOST_CACHE XENHOST_BUILD T_TOP
+# The one upstream Xen version the packages are built from: src/xen/recipe pins it.
+T_XEN_VERSION=$(sh "$T_TOP/src/build/recipe-value" "$T_TOP/src/xen/recipe" UPSTREAM_VERSION) || exit 1
 
 t_cleanup() { T_CLEANUPS+=("$*"); }
 _t_exit() {
@@ -53,6 +55,8 @@ t_eq() {
 t_grep() {
     if grep -Eq -- "$2" "$3" 2>/dev/null; then t_ok "$1"; else t_fail "$1" "no line matches /$2/ in $3" "$(tail -n 15 "$3" 2>/dev/null)"; fi
 }
+# t_re TEXT: TEXT as an extended regex that matches it literally.
+t_re() { printf '%s' "$1" | sed 's/[]\\|(){}+*?.^$[]/\\&/g'; }
 t_nogrep() {
     if ! grep -Eq -- "$2" "$3" 2>/dev/null; then t_ok "$1"; else t_fail "$1" "unexpected match of /$2/ in $3:" "$(grep -En -- "$2" "$3" | head -5)"; fi
 }

@@ -14,7 +14,7 @@ t_need_root
 t_need_cmd grub-mkconfig grub-script-check grub-editenv unshare cksum
 
 G_UUID=3f1c6d2e-58a7-4c39-9d0e-2b6f0a1c9e11
-G_XEN=4.20.3+127-gc42374a105
+G_XEN=$T_XEN_VERSION
 G_KERNEL=6.1.0-13-amd64
 G_TOOL=$T_TOP/src/tools/xenhost-boot/xenhost-boot
 G_NATIVE="gnulinux-simple-$G_UUID"

@@ -73,8 +73,8 @@ t_must_fail "an unknown command is a usage error" "$XB" frobnicate
 
 # The trial boot.
 grub-editenv grubenv create
-TOK=4.20.3+127-gc42374a105/6.1.0-13-amd64/123
-TOKRE=${TOK//+/\\+}
+TOK=$T_XEN_VERSION/6.1.0-13-amd64/123
+TOKRE=$(t_re "$TOK")
 run() { "$XB" -e grubenv -p proc -s state -M motd/xenhost-boot -x xl.conf "$@"; }
 env_get() { grub-editenv grubenv list | sed -n "s/^$1=//p"; }
 echo "BOOT_IMAGE=/boot/vmlinuz root=/dev/sda1 ro quiet" > proc/cmdline

@@ -20,7 +20,7 @@ for c in dpkg-divert update-grub; do
     printf '#!/bin/sh\necho "%s $*" >> %s/calls\n' "$c" "$T_TMP" > "fake/$c"
 done
 chmod +x fake/*
-XEN=4.20.3+127-gc42374a105
+XEN=$T_XEN_VERSION
 
 # mscript SCRIPT ARGS...: run a maintainer script against the fixture.
 # Fixture knobs: boot/ (copied to /boot), running (Xen version in /sys/hypervisor),

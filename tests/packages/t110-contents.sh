@@ -4,14 +4,14 @@
 # exactly one package, and nothing taken from Debian's own packaging.
 . "$(dirname "$0")/../lib.sh"
 t_need_packages
-ver=$(cat "$T_DEBS/xen-version")
-t_grep "recorded Xen version looks like an upstream version" '^4\.(20|17)\.[0-9]+' "$T_DEBS/xen-version"
+ver=$T_XEN_VERSION
+t_eq "the packages were built from the version src/xen/recipe pins" "$ver" "$(cat "$T_DEBS/xen-version")"
 
 for deb in "$T_DEBS"/*.deb; do
     p=$(dpkg-deb -f "$deb" Package)
     mkdir -p "x/$p" && dpkg-deb -x "$deb" "x/$p"
     dpkg-deb -c "$deb" | awk '$1 !~ /^d/ { sub(/^\.\//, "", $6); print $6 }' | sed "s|^|$p |" >> files.txt
-    t_grep "$p: version carries upstream $ver plus our revision" "^$(printf '%s' "$ver" | sed 's/[.+]/\\&/g')-[0-9]*xenhost[0-9]+$" <(dpkg-deb -f "$deb" Version)
+    t_grep "$p: version carries upstream $ver plus our revision" "^$(t_re "$ver")-[0-9]*xenhost[0-9]+$" <(dpkg-deb -f "$deb" Version)
 done
 
 # multiboot2 header: magic 0xe85250d6, 8-byte aligned, within the first 32 KiB
@@ -68,8 +68,8 @@ done
 
 # nothing from Debian's own packaging: the orig tarball has no debian/, ours is the
 # only changelog, and our maintainer owns every package
-tarball=$(ls "$XENHOST_CACHE"/src/xen_"$ver".orig.tar.* 2>/dev/null | head -n 1)
-if [ -n "$tarball" ]; then
+tarball=$XENHOST_CACHE/src/$(sh "$T_TOP/src/build/recipe-value" "$T_TOP/src/xen/recipe" ORIG_FILE)
+if [ -f "$tarball" ]; then
     t_eq "upstream tarball carries no debian/ directory" 0 "$(tar -tf "$tarball" | grep -c '^[^/]*/debian/')"
 else
     t_fail "upstream tarball for $ver in the source cache"

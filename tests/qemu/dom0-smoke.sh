@@ -4,6 +4,7 @@ echo "QH-HYPERVISOR $(cat /sys/hypervisor/type 2>/dev/null) $(cat /sys/hyperviso
 # The packaged units start the daemons; without them the test must fail, not work around.
 systemctl start xencommons.service
 echo "QH-UNITS xencommons $(systemctl is-active xencommons.service)"
+for f in /boot/xen-*; do echo "QH-BOOT ${f#/boot/}"; done
 echo "---- xl info"
 xl info
 echo "---- xl list"

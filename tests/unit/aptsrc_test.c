@@ -45,14 +45,16 @@ int main(void)
     CHECK(rc == (int)strlen("http://s.example/debian-security"), "callback value stops the walk");
 
     char dir[] = "/tmp/aptsrc.XXXXXX", p[256];
-    if (mkdtemp(dir)) {
-        snprintf(p, sizeof p, "%s/sources.list.d", dir); mkdir(p, 0755);
+    REQUIRE(mkdtemp(dir), "mkdtemp %s", dir);
+    {
+        snprintf(p, sizeof p, "%s/sources.list.d", dir);
+        REQUIRE(mkdir(p, 0755) == 0, "mkdir %s", p);
         snprintf(p, sizeof p, "%s/sources.list.d/b.sources", dir);
-        FILE *f = fopen(p, "w"); fputs(d822, f); fclose(f);
+        FILE *f = fopen(p, "w"); REQUIRE(f && fputs(d822, f) >= 0 && fclose(f) == 0, "write %s", p);
         snprintf(p, sizeof p, "%s/sources.list.d/a.list", dir);
-        f = fopen(p, "w"); fputs("deb http://first.example/ trixie main\n", f); fclose(f);
+        f = fopen(p, "w"); REQUIRE(f && fputs("deb http://first.example/ trixie main\n", f) >= 0 && fclose(f) == 0, "write %s", p);
         snprintf(p, sizeof p, "%s/sources.list.d/c.list.disabled", dir);
-        f = fopen(p, "w"); fputs("deb http://never.example/ trixie main\n", f); fclose(f);
+        f = fopen(p, "w"); REQUIRE(f && fputs("deb http://never.example/ trixie main\n", f) >= 0 && fclose(f) == 0, "write %s", p);
         struct acc c = { "" };
         xh_apt_sources(dir, collect, &c);
         const char *want = "deb|http://first.example/|trixie|main\ndeb|http://a.example/";

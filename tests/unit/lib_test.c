@@ -99,7 +99,7 @@ static void atomic(void)
 {
     char dir[] = "/tmp/xh-atomic.XXXXXX", path[256], buf[64];
     struct stat st;
-    if (!mkdtemp(dir)) { CHECK(0, "mkdtemp"); return; }
+    REQUIRE(mkdtemp(dir), "mkdtemp %s", dir);
     snprintf(path, sizeof path, "%s/f", dir);
     CHECK(xh_atomic_write(path, "one", 3, 0600, 0) == 0, "atomic write creates");
     CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600, "mode 0600 applied");
@@ -113,7 +113,7 @@ static void atomic(void)
     char tmp[300]; snprintf(tmp, sizeof tmp, "%s/.f.mine", dir);
     CHECK(xh_atomic_write_via(path, tmp, "four", 4, 0640, 0) == 0, "write via a named temporary");
     CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0640 && access(tmp, F_OK) < 0, "named temporary renamed into place");
-    FILE *t = fopen(tmp, "w"); if (t) fclose(t);
+    FILE *t = fopen(tmp, "w"); REQUIRE(t && fclose(t) == 0, "create %s", tmp);
     CHECK(xh_atomic_write_via(path, tmp, "five", 4, 0644, 0) < 0 && errno == EEXIST, "an existing temporary name is refused");
     f = fopen(path, "r"); n = f ? fread(buf, 1, sizeof buf - 1, f) : 0; if (f) fclose(f); buf[n] = 0;
     CHECK_STR(buf, "four", "target kept when the temporary name is taken");

@@ -16,7 +16,9 @@ export PATH=$T_TMP/bin:$PATH FAKE_RUNNING=$T_TMP/running
 : > running
 make_guest() {  # make_guest NAME ARGS...: config as xen-create-image writes it, plus fake volumes
     local n=$1; shift
-    "$XCI" --hostname="$n" --dir="$T_TMP/srv" --output="$T_TMP/etc" --dry-run "$@" | sed -n '/^--- /,$p' | sed 1d > "etc/$n.cfg"
+    "$XCI" --hostname="$n" --dir="$T_TMP/srv" --output="$T_TMP/etc" --dry-run "$@" > "$n.plan" 2>&1 ||
+        { t_fail "setup: the plan of $n" "$(cat "$n.plan")"; t_end; }
+    sed -n '/^--- /,$p' "$n.plan" | sed 1d > "etc/$n.cfg"
     mkdir -p "srv/domains/$n"; echo root > "srv/domains/$n/disk.img"; echo swap > "srv/domains/$n/swap.img"
 }
 make_guest alpha --ip=10.1.1.1/24 --memory=256M

@@ -10,7 +10,7 @@ clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recove
     "$F/fuzz-opts.c" "$S"/opts.c "$S"/validate.c "$S"/plan.c "$S"/xlcfg.c \
     "$T_TOP"/src/lib/{log,size,kvconf,aptsrc}.c 2>cc.log \
     && t_ok "fuzz target builds" || { t_fail "fuzz target builds" "$(tail -20 cc.log)"; t_end; }
-mkdir corpus && cp "$F"/corpus/* corpus/
+mkdir corpus && cp "$F"/corpus/* corpus/ || { t_fail "the seed corpus is copied"; t_end; }
 ./fuzz-opts -max_total_time="${XCI_FUZZ_SECONDS:-30}" -max_len=4096 -timeout=10 -rss_limit_mb=1024 \
     -dict="$F/options.dict" corpus >fuzz.log 2>&1
 rc=$?

@@ -18,7 +18,7 @@
 static const char usage[] =
     "usage: xen-delete-image [--output=DIR] [--extension=EXT] [--dry-run] [--verbose] NAME...\n"
     "Remove guests made by xen-create-image: volumes, autostart link, xl config.\n"
-    "A running guest is refused. Exit status: 0 all removed, 1 a removal failed or\n"
+    "A running guest is refused, and so is every guest when xl cannot say which run.\nExit status: 0 all removed, 1 a removal failed or\n"
     "was refused, 2 usage error.\n";
 
 static int run_quiet(char *const argv[], int *status)
@@ -30,6 +30,44 @@ static int run_quiet(char *const argv[], int *status)
     if (r.status > 0 && r.out) xh_err("%s: %s", argv[0], r.out);
     xh_run_result_free(&r);
     return r.status;
+}
+
+/* Whether the guest runs: 1 yes, 0 no, -1 the toolstack could not be asked (why
+ * says why). "xl list" lists Domain-0 first whenever xl can reach the hypervisor;
+ * anything else (xl missing, not dom0, xenstored down, a timeout, output without
+ * Domain-0) is no answer, and no answer is never taken for "not running". */
+static int guest_runs(const char *name, char *why, size_t whylen)
+{
+    char *argv[] = { "xl", "list", NULL };
+    struct xh_run_opts ro = { .capture = XH_CAP_OUT | XH_CAP_ERR, .timeout_ms = 60000 };
+    struct xh_run_result r;
+    int dom0 = 0, found = 0;
+
+    xh_run(argv, &ro, &r);
+    if (r.status == 0 && !r.timed_out && r.out) {
+        for (char *l = r.out, *nl; l && *l; l = nl) {
+            size_t n = strcspn(l, " \t\n");
+            nl = strchr(l, '\n');
+            if (nl) nl++;
+            if (n == 8 && !strncmp(l, "Domain-0", 8)) dom0 = 1;
+            else if (n == strlen(name) && !strncmp(l, name, n)) found = 1;
+        }
+    }
+    if (!dom0) {
+        if (r.timed_out) snprintf(why, whylen, "xl list: no answer within 60 s");
+        else if (r.status < 0) snprintf(why, whylen, "xl list: %s", r.why);
+        else if (r.status != 0) {
+            const char *e = r.err && *r.err ? r.err : r.out ? r.out : "";
+            size_t len = strlen(e);
+            while (len && e[len - 1] == '\n') len--;
+            const char *last = e + len;
+            while (last > e && last[-1] != '\n') last--;
+            snprintf(why, whylen, "xl list: %s %d%s%.*s", r.status > 128 ? "killed by signal" : "exit",
+                     r.status > 128 ? r.status - 128 : r.status, last < e + len ? ": " : "", (int)(e + len - last), last);
+        } else snprintf(why, whylen, "xl list: no Domain-0 in its output");
+    }
+    xh_run_result_free(&r);
+    return dom0 ? found : -1;
 }
 
 /* a volume xen-create-image would have made for this name */
@@ -55,12 +93,12 @@ static int delete_one(const struct comp_opts *o, const char *name)
     if (xlcfg_load(cfg, &c) < 0) { xh_err("%s: %s", cfg, errno ? strerror(errno) : "no name in it"); return 1; }
     if (!c.meta[0]) { xh_err("%s: not written by xen-create-image; refusing to guess what to delete", cfg); return 1; }
     if (strcmp(c.name, name)) { xh_err("%s: names guest '%s', not '%s'", cfg, c.name, name); return 1; }
-    char *domid[] = { "xl", "domid", (char *)name, NULL };
-    struct xh_run_opts ro = { .capture = XH_CAP_OUT | XH_CAP_ERR, .timeout_ms = 60000 };
-    struct xh_run_result r;
-    xh_run(domid, &ro, &r);
-    int running = r.status == 0;
-    xh_run_result_free(&r);
+    char why[400];
+    int running = guest_runs(name, why, sizeof why);
+    if (running < 0) {
+        xh_err("%s: cannot tell whether the guest is running (%s); refusing to delete it", name, why);
+        return 1;
+    }
     if (running) { xh_err("%s: the guest is running; shut it down first (xl shutdown -w %s)", name, name); return 1; }
 
     for (size_t i = 0; i < c.ntargets; i++) {

@@ -20,5 +20,11 @@ URIs: http://security.test/debian-security
 Suites: bookworm-security
 Components: main
 EOS
+# The toolstack: tests/xendomains/fake-xl first on PATH, with no guest running unless a
+# test puts one in $FAKEXL_DIR/doms (xen-delete-image asks it which guests run).
+export FAKEXL_DIR=$T_TMP/fakexl
+mkdir -p "$T_TMP/fakebin" "$FAKEXL_DIR/doms"
+ln -sf "$T_TOP/tests/xendomains/fake-xl" "$T_TMP/fakebin/xl"
+export PATH=$T_TMP/fakebin:$PATH
 # xci_out NAME ARGS...: run xen-create-image, stdout+stderr to NAME.out, exit code to NAME.rc
 xci_out() { local n=$1; shift; "$XCI" "$@" >"$n.out" 2>&1; echo $? >"$n.rc"; }

@@ -6,6 +6,8 @@
 #include "../../src/lib/size.h"
 #include "../../src/lib/spawn.h"
 #include <errno.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -66,6 +68,15 @@ static void kvconf(void)
     CHECK(xh_kv_parse_file("/nonexistent/x", XH_KV_SHELL, collect, &kv, err, sizeof err) == -2, "missing file is -2");
 }
 
+/* This program's poll(): fails on demand, to see what xh_run reports then. */
+static int poll_fails;
+int poll(struct pollfd *fds, nfds_t n, int tmo)
+{
+    if (poll_fails) { errno = ENOMEM; return -1; }
+    struct timespec ts = { tmo / 1000, (tmo % 1000) * 1000000L };
+    return ppoll(fds, n, tmo < 0 ? NULL : &ts, NULL);
+}
+
 static void spawn(void)
 {
     struct xh_run_result r;
@@ -87,6 +98,16 @@ static void spawn(void)
     int64_t t0 = xh_now_ms();
     xh_run(slow, &ot, &r);
     CHECK(r.timed_out && r.status == 128 + 15 && xh_now_ms() - t0 < 5000, "deadline kills the process group");
+    xh_run_result_free(&r);
+
+    char *sleeper[] = { "sh", "-c", "sleep 5; exit 0", NULL };
+    struct xh_run_opts os = { .capture = XH_CAP_OUT | XH_CAP_ERR };
+    poll_fails = 1;
+    t0 = xh_now_ms();
+    xh_run(sleeper, &os, &r);
+    poll_fails = 0;
+    CHECK(r.status == -1 && strstr(r.why, "poll") && xh_now_ms() - t0 < 4000,
+          "poll() failing: no exit status made up, the child is stopped (%d, %s)", r.status, r.why);
     xh_run_result_free(&r);
 
     char *missing[] = { "/nonexistent/prog", NULL };

@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "aptsrc.h"
+#include "files.h"
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,20 +133,12 @@ int xh_apt_parse_buf(const char *buf, size_t len, int is_deb822, xh_apt_fn fn, v
 
 static int parse_file(const char *path, int is_deb822, xh_apt_fn fn, void *ctx)
 {
-    FILE *f = fopen(path, "re");
-    char *buf = NULL;
-    size_t cap = 0, n;
-    int rc = 0;
-    if (!f) return 0;
-    FILE *m = open_memstream(&buf, &cap);
-    if (m) {
-        char tmp[8192];
-        while ((n = fread(tmp, 1, sizeof tmp, f)) > 0) fwrite(tmp, 1, n, m);
-        fclose(m);
-        rc = xh_apt_parse_buf(buf, cap, is_deb822, fn, ctx);
-    }
+    char *buf;
+    size_t len;
+    int rc;
+    if (xh_read_file(path, 4u << 20, &buf, &len) < 0) return 0;   /* unreadable: skipped */
+    rc = xh_apt_parse_buf(buf, len, is_deb822, fn, ctx);
     free(buf);
-    fclose(f);
     return rc;
 }
 

@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "kvconf.h"
+#include "files.h"
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -135,30 +136,20 @@ out:
 int xh_kv_parse_file(const char *path, enum xh_kv_dialect d, xh_kv_fn fn, void *ctx,
                      char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "re");
-    char *buf = NULL;
-    size_t n = 0, cap = 0;
+    char *buf;
+    size_t n;
     int rc;
 
-    if (!f) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    if (xh_read_file(path, MAX_FILE, &buf, &n) < 0) {
+        snprintf(err, errlen, "%s: %s", path, errno == EFBIG ? "file too large" : strerror(errno));
         return errno == ENOENT ? -2 : -1;
     }
-    for (;;) {
-        if (n == cap) {
-            char *nb;
-            if (cap >= MAX_FILE) { fclose(f); free(buf); snprintf(err, errlen, "%s: file too large", path); return -1; }
-            cap = cap ? cap * 2 : 8192;
-            if (!(nb = realloc(buf, cap))) { fclose(f); free(buf); snprintf(err, errlen, "%s: out of memory", path); return -1; }
-            buf = nb;
-        }
-        size_t r = fread(buf + n, 1, cap - n, f);
-        n += r;
-        if (r == 0) break;
-    }
-    if (ferror(f)) { fclose(f); free(buf); snprintf(err, errlen, "%s: read error", path); return -1; }
-    fclose(f);
-    rc = xh_kv_parse_buf(buf ? buf : "", n, path, d, fn, ctx, err, errlen);
+    rc = xh_kv_parse_buf(buf, n, path, d, fn, ctx, err, errlen);
     free(buf);
     return rc;
+}
+
+int xh_kv_unknown(char *buf, size_t len, const char *file, int line, const char *key)
+{
+    return snprintf(buf, len, "%s:%d: %s: unknown setting, ignoring", file, line, key);
 }

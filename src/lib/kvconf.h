@@ -27,4 +27,7 @@ int xh_kv_parse_buf(const char *buf, size_t len, const char *name, enum xh_kv_di
 /* Same for a file; a missing file returns -2 with err set (callers decide). */
 int xh_kv_parse_file(const char *path, enum xh_kv_dialect d, xh_kv_fn fn, void *ctx,
                      char *err, size_t errlen);
+/* The one wording of an unknown key, for the caller to log as a warning:
+ * "FILE:LINE: KEY: unknown setting, ignoring". Returns snprintf's value. */
+int xh_kv_unknown(char *buf, size_t len, const char *file, int line, const char *key);
 #endif

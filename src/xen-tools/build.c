@@ -7,8 +7,9 @@
 #define _GNU_SOURCE
 #include "build.h"
 #include "../lib/atomicfile.h"
+#include "../lib/files.h"
 #include "../lib/log.h"
-#include "../lib/size.h"
+#include "../lib/value.h"
 #include "../lib/spawn.h"
 #include <crypt.h>
 #include <dirent.h>
@@ -430,32 +431,20 @@ static int put(const char *root, const char *rel, const char *text, mode_t mode)
     return 0;
 }
 
+static void made_dir(const char *dir, void *ctx) { (void)ctx; push_undo(U_DIR, dir); }
+
+/* mkdir -p; with record, each directory made is removed again on failure */
 static int mkdirs(const char *path, mode_t mode, int record)
 {
-    char buf[PATH_MAX];
-    pf(buf, sizeof buf, "%s", path);
-    for (char *p = buf + 1;; p++) {
-        if (*p == '/' || *p == '\0') {
-            char c = *p;
-            *p = '\0';
-            if (mkdir(buf, mode) == 0) { if (record) push_undo(U_DIR, buf); }
-            else if (errno != EEXIST) { xh_err("%s: %s", buf, strerror(errno)); return -1; }
-            *p = c;
-            if (!c) break;
-        }
-    }
+    if (xh_mkdir_p(path, mode, record ? made_dir : NULL, NULL) < 0) { xh_err("%s: %s", path, strerror(errno)); return -1; }
     return 0;
 }
 
 static char *slurp(const char *path)
 {
-    FILE *f = fopen(path, "re");
-    char *buf = NULL;
-    size_t cap = 0;
-    if (!f) return NULL;
-    if (getdelim(&buf, &cap, '\0', f) < 0) { free(buf); buf = NULL; }
-    fclose(f);
-    return buf;
+    char *buf;
+    size_t len;
+    return xh_read_file(path, 16u << 20, &buf, &len) < 0 ? NULL : buf;
 }
 
 static void unlink_glob(const char *root, const char *pattern)

@@ -3,7 +3,7 @@
 #define _GNU_SOURCE
 #include "opts.h"
 #include "../lib/kvconf.h"
-#include "../lib/size.h"
+#include "../lib/value.h"
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <stdarg.h>
@@ -144,13 +144,6 @@ static const struct optdef *find_opt(const char *name, size_t n)
     return NULL;
 }
 
-static int parse_bool(const char *v, int *out)
-{
-    if (!v || !strcmp(v, "1") || !strcasecmp(v, "yes") || !strcasecmp(v, "true")) { *out = 1; return 0; }
-    if (!strcmp(v, "0") || !strcasecmp(v, "no") || !strcasecmp(v, "false")) { *out = 0; return 0; }
-    return -1;
-}
-
 static void set_str(char **slot, const char *v)
 {
     free(*slot);
@@ -185,7 +178,8 @@ static int set_opt(struct xci *o, const struct optdef *d, const char *v, const c
         return 0;
     }
     case K_BOOL:
-        if (parse_bool(v, &b) < 0) return xci_errf(err, errlen, "%s: '%s' is not a yes/no value", where, v);
+        if (!v) b = 1;   /* --flag */
+        else if (xh_parse_bool(v, &b) < 0) return xci_errf(err, errlen, "%s: '%s' is not a yes/no value", where, v);
         *(int *)(base + d->off) = b;
         return 0;
     case K_INT:
@@ -204,7 +198,7 @@ static int set_opt(struct xci *o, const struct optdef *d, const char *v, const c
     case K_NOTE:
         if (d->off != NOOFF) {
             if (d->arg) set_str((char **)(base + d->off), v ? v : "");
-            else if (parse_bool(v, &b) == 0) *(int *)(base + d->off) = b;
+            else if (!v || xh_parse_bool(v, &b) == 0) *(int *)(base + d->off) = v ? b : 1;
         }
         return 0;
     case K_UNSUP:
@@ -317,7 +311,7 @@ static int conf_kv(const char *key, const char *value, const char *file, int lin
 
     snprintf(where, sizeof where, "%s:%d: %s", file, line, key);
     if (!d || !(d->where & CONF)) {
-        snprintf(msg, sizeof msg, "%s: unknown key, ignored", where);
+        xh_kv_unknown(msg, sizeof msg, file, line, key);
         if (c->warn) c->warn(msg);
         return 0;
     }

@@ -2,7 +2,7 @@
 #define _GNU_SOURCE
 #include "plan.h"
 #include "../lib/aptsrc.h"
-#include "../lib/size.h"
+#include "../lib/value.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,6 +5,7 @@
 #include "build.h"
 #include "opts.h"
 #include "plan.h"
+#include "../lib/files.h"
 #include "../lib/log.h"
 #include <errno.h>
 #include <stdio.h>
@@ -18,18 +19,14 @@ static void warn_cb(const char *msg) { xh_warn("%s", msg); }
 /* Returns 0, or 2 after logging. A missing default config is fine. */
 static int load_config(struct xci *o, const char *path, int must_exist)
 {
-    char err[1024] = "";
-    FILE *f = fopen(path, "re");
-    if (!f) {
+    char err[1024] = "", *buf;
+    size_t len;
+    if (xh_read_file(path, 4u << 20, &buf, &len) < 0) {
         if (!must_exist && errno == ENOENT) return 0;
-        xh_err("%s: %s", path, strerror(errno));
+        xh_err("%s: %s", path, errno == EFBIG ? "file too large" : strerror(errno));
         return 2;
     }
-    char *buf = NULL;
-    size_t cap = 0;
-    ssize_t n = getdelim(&buf, &cap, '\0', f);
-    fclose(f);
-    int rc = xci_parse_config(o, buf ? buf : "", n > 0 ? (size_t)n : 0, path, warn_cb, err, sizeof err);
+    int rc = xci_parse_config(o, buf, len, path, warn_cb, err, sizeof err);
     free(buf);
     if (rc) xh_err("%s", err);
     return rc;

@@ -1,6 +1,7 @@
 /* xlcfg.c - read back xl configs written by xen-create-image. */
 #define _GNU_SOURCE
 #include "xlcfg.h"
+#include "../lib/files.h"
 #include "../lib/log.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,13 +85,10 @@ int xlcfg_parse(const char *text, struct xlcfg *c)
 
 int xlcfg_load(const char *path, struct xlcfg *c)
 {
-    FILE *f = fopen(path, "re");
-    char *buf = NULL;
-    size_t cap = 0;
-    if (!f) return -1;
-    ssize_t n = getdelim(&buf, &cap, '\0', f);
-    fclose(f);
-    int rc = n > 0 && n < (1 << 20) ? xlcfg_parse(buf, c) : -1;
+    char *buf;
+    size_t len;
+    if (xh_read_file(path, 1u << 20, &buf, &len) < 0) return -1;
+    int rc = len > 0 ? xlcfg_parse(buf, c) : -1;
     free(buf);
     return rc;
 }

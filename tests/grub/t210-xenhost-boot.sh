@@ -65,7 +65,7 @@ EOF
 "$XB" -c bad.conf -m meminfo grub-args > bad.out 2> bad.err; rc=$?
 t_eq "grub-args exits 2 for bad settings" 2 "$rc"
 t_eq "every bad value is reported" 7 "$(grep -c '^xenhost-boot: bad.conf:[0-9]*: XEN_' bad.err)"
-t_grep "an unknown key is a warning" "bad.conf:8: unknown setting XEN_DOM0_MEMORY, ignored" bad.err
+t_grep "an unknown key is a warning" "bad.conf:8: XEN_DOM0_MEMORY: unknown setting, ignoring" bad.err
 t_grep "bad values fall back to the defaults" '^xen_args=dom0_mem=1280m,max:1280m$' bad.out
 t_grep "... trial stays on" '^trial=yes$' bad.out
 t_must_fail "an unknown command is a usage error" "$XB" frobnicate

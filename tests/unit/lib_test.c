@@ -2,8 +2,9 @@
 #define _GNU_SOURCE
 #include "test.h"
 #include "../../src/lib/atomicfile.h"
+#include "../../src/lib/files.h"
 #include "../../src/lib/kvconf.h"
-#include "../../src/lib/size.h"
+#include "../../src/lib/value.h"
 #include "../../src/lib/spawn.h"
 #include <errno.h>
 #include <poll.h>
@@ -77,6 +78,64 @@ int poll(struct pollfd *fds, nfds_t n, int tmo)
     return ppoll(fds, n, tmo < 0 ? NULL : &ts, NULL);
 }
 
+static void values(void)
+{
+    const char *yes[] = { "yes", "YES", "true", "True", "on", "1" }, *no[] = { "no", "No", "false", "FALSE", "off", "0" };
+    const char *junk[] = { "", "y", "n", "2", "yes ", "enabled", "perhaps" };
+    int b, all = 1;
+    for (size_t i = 0; i < sizeof yes / sizeof *yes; i++) all &= xh_parse_bool(yes[i], &b) == 0 && b == 1;
+    CHECK(all, "booleans: yes true on 1 (any case) are 1");
+    all = 1;
+    for (size_t i = 0; i < sizeof no / sizeof *no; i++) all &= xh_parse_bool(no[i], &b) == 0 && b == 0;
+    CHECK(all, "booleans: no false off 0 (any case) are 0");
+    for (size_t i = 0; i < sizeof junk / sizeof *junk; i++)
+        CHECK(xh_parse_bool(junk[i], &b) < 0, "booleans: '%s' is not one", junk[i]);
+    char msg[128];
+    xh_kv_unknown(msg, sizeof msg, "/etc/x.conf", 7, "FROB");
+    CHECK_STR(msg, "/etc/x.conf:7: FROB: unknown setting, ignoring", "the one unknown-key message");
+}
+
+struct made { char dirs[8][256]; int n; };
+static void on_made(const char *dir, void *ctx)
+{
+    struct made *m = ctx;
+    if (m->n < 8) snprintf(m->dirs[m->n++], 256, "%s", dir);
+}
+
+static void files(void)
+{
+    char dir[] = "/tmp/xh-files.XXXXXX", path[300], *buf = NULL;
+    size_t len = 0;
+    struct stat st;
+    REQUIRE(mkdtemp(dir), "mkdtemp %s", dir);
+    snprintf(path, sizeof path, "%s/f", dir);
+    FILE *f = fopen(path, "w");
+    REQUIRE(f && fwrite("a\0b\n", 1, 4, f) == 4 && fclose(f) == 0, "write %s", path);
+    CHECK(xh_read_file(path, 100, &buf, &len) == 0 && len == 4 && !memcmp(buf, "a\0b\n", 5),
+          "read a whole file, NULs kept, NUL-terminated");
+    free(buf);
+    CHECK(xh_read_file(path, 3, &buf, &len) < 0 && errno == EFBIG && !buf, "a file above the limit: EFBIG, no buffer");
+    snprintf(path, sizeof path, "%s/missing", dir);
+    CHECK(xh_read_file(path, 100, &buf, &len) < 0 && errno == ENOENT, "a missing file: ENOENT");
+
+    struct made m = { .n = 0 };
+    snprintf(path, sizeof path, "%s/a/b/c/", dir);
+    CHECK(xh_mkdir_p(path, 0700, on_made, &m) == 0, "mkdir -p of three levels");
+    CHECK(m.n == 3 && strstr(m.dirs[0], "/a") && strstr(m.dirs[2], "/a/b/c"), "each directory made is reported, outermost first (%d)", m.n);
+    snprintf(path, sizeof path, "%s/a/b/c", dir);
+    CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0700, "the last gets the mode");
+    snprintf(path, sizeof path, "%s/a/b", dir);
+    CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0755, "parents get 0755");
+    m.n = 0;
+    snprintf(path, sizeof path, "%s/a/b/c", dir);
+    CHECK(xh_mkdir_p(path, 0700, on_made, &m) == 0 && m.n == 0, "existing directories: fine, none reported");
+    snprintf(path, sizeof path, "%s/f/sub", dir);
+    CHECK(xh_mkdir_p(path, 0755, NULL, NULL) < 0 && errno == ENOTDIR, "a file in the way: ENOTDIR");
+    snprintf(path, sizeof path, "%s/f", dir);
+    CHECK(xh_mkdir_p(path, 0755, NULL, NULL) < 0 && errno == ENOTDIR, "a file at the path: ENOTDIR, not success");
+    char cmd[300]; snprintf(cmd, sizeof cmd, "rm -rf %s", dir); (void)!system(cmd);
+}
+
 static void spawn(void)
 {
     struct xh_run_result r;
@@ -144,6 +203,8 @@ static void atomic(void)
 int main(void)
 {
     sizes();
+    values();
+    files();
     kvconf();
     spawn();
     atomic();

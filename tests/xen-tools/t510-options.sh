@@ -113,6 +113,10 @@ bad "unsupported passwd prompt" "not supported"              --hostname=a --pass
 bad "boolean with junk value" "not a yes/no"                 --hostname=a --force=perhaps
 bad "--noswap=junk"            "not a yes/no"                 --hostname=a --noswap=1x
 bad "--nodhcp takes no value" "takes no value"               --hostname=a --nodhcp=1
+xci_out b1 --hostname=a --force=on --autostart=OFF --dhcp=True --dry-run
+t_eq "booleans take the words of every xenhost program (on, OFF, True)" 0 "$(cat b1.rc)"
+t_grep "... on is yes" 'overwrite: +yes \(--force\)' b1.out
+t_grep "... OFF is no" 'config: +[^ ]*/a.cfg$' b1.out
 "$XCI" --hostname=a --hash_method=md5 --dry-run >md5.out 2>&1
 t_grep "md5 is upgraded with a warning" 'warning: --hash_method=md5 is broken; using yescrypt' md5.out
 
@@ -150,7 +154,7 @@ t_grep "command line overrides config" '^memory += 384$' c.out
 t_grep "config bridge" "bridge=br-lan' \]" c.out
 t_grep "backtick value reported, default kept" 'xen-tools.conf:5: dist: value needs a shell.*ignored' c.out
 t_grep "dist default kept" 'system: +bookworm amd64' c.out
-t_grep "unknown key reported" 'xen-tools.conf:9: frobnicate: unknown key, ignored' c.out
+t_grep "unknown key reported" 'xen-tools.conf:9: frobnicate: unknown setting, ignoring' c.out
 t_grep "unsupported key reported" 'apt_proxy: not supported, ignored' c.out
 cat > extra.conf <<'EOC'
 memory = 768M

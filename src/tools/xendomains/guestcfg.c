@@ -3,6 +3,7 @@
  * never run; unknown settings are skipped. */
 #define _GNU_SOURCE
 #include "xendomains.h"
+#include "files.h"
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -118,19 +119,15 @@ fail:
 
 int xd_guestcfg_read(const char *path, struct xd_guestcfg *g, char *why, size_t whylen)
 {
-    FILE *f = fopen(path, "re");
-    char *buf;
+    char *buf, sub[400];
     size_t n;
     int rc;
-    char sub[400];
 
     memset(g, 0, sizeof *g);
-    if (!f) { snprintf(why, whylen, "%s: %s", path, strerror(errno)); return -1; }
-    buf = malloc(CFG_MAX);
-    n = buf ? fread(buf, 1, CFG_MAX, f) : 0;
-    fclose(f);
-    if (!buf) { snprintf(why, whylen, "%s: out of memory", path); return -1; }
-    if (n == CFG_MAX) { free(buf); snprintf(why, whylen, "%s: file too large", path); return -1; }
+    if (xh_read_file(path, CFG_MAX, &buf, &n) < 0) {
+        snprintf(why, whylen, "%s: %s", path, errno == EFBIG ? "file too large" : strerror(errno));
+        return -1;
+    }
     rc = xd_guestcfg_parse(buf, n, g, sub, sizeof sub);
     free(buf);
     if (rc < 0) snprintf(why, whylen, "%s: %s", path, sub);

@@ -3,6 +3,7 @@
  * logged and recorded), 2 usage or bad configuration. */
 #define _GNU_SOURCE
 #include "xendomains.h"
+#include "files.h"
 #include "log.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -18,7 +19,7 @@ static int lock_runs(const struct xd_conf *c)
 {
     char path[PATH_MAX + 16];
     int fd;
-    if (!c->state_dir[0] || xd_mkdirs(c->state_dir, 0755) < 0) return 0;
+    if (!c->state_dir[0] || xh_mkdir_p(c->state_dir, 0755, NULL, NULL) < 0) return 0;
     snprintf(path, sizeof path, "%s/.lock", c->state_dir);
     if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0) {
         xh_warn("%s: %s; running without the lock", path, strerror(errno));

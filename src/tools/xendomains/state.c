@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include "xendomains.h"
 #include "atomicfile.h"
+#include "files.h"
 #include "log.h"
 #include "spawn.h"
 #include <errno.h>
@@ -16,19 +17,6 @@
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
-
-int xd_mkdirs(const char *dir, unsigned mode)
-{
-    char p[PATH_MAX];
-    snprintf(p, sizeof p, "%s", dir);
-    for (char *s = p + 1; *s; s++) {
-        if (*s != '/') continue;
-        *s = '\0';
-        if (mkdir(p, 0755) < 0 && errno != EEXIST) return -1;
-        *s = '/';
-    }
-    return mkdir(p, mode) < 0 && errno != EEXIST ? -1 : 0;
-}
 
 /* "<name>.<phase>": "<unix time>\t<ok|failed>\t<message>\n" */
 void xd_record(const struct xd_conf *c, const char *name, const char *phase, int ok, const char *fmt, ...)
@@ -45,7 +33,7 @@ void xd_record(const struct xd_conf *c, const char *name, const char *phase, int
         return;
     n = snprintf(line, sizeof line, "%lld\t%s\t%s\n", (long long)time(NULL), ok ? "ok" : "failed", msg);
     snprintf(path, sizeof path, "%s/%s.%s", c->state_dir, name, phase);
-    if (xd_mkdirs(c->state_dir, 0755) < 0 || xh_atomic_write(path, line, (size_t)n, 0644, 0) < 0)
+    if (xh_mkdir_p(c->state_dir, 0755, NULL, NULL) < 0 || xh_atomic_write(path, line, (size_t)n, 0644, 0) < 0)
         xh_warn("%s: cannot record the %s result: %s", path, phase, strerror(errno));
 }
 
@@ -82,7 +70,7 @@ int xd_quarantine(const struct xd_conf *c, const char *image, const char *name, 
     strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", gmtime_r(&now, &tm));
     snprintf(dir, sizeof dir, "%s/quarantine", c->save_dir);
     snprintf(dest, len, "%s/%s.%s", dir, name, stamp);
-    if (xd_mkdirs(dir, 0700) < 0 || rename(image, dest) < 0) {
+    if (xh_mkdir_p(dir, 0700, NULL, NULL) < 0 || rename(image, dest) < 0) {
         xh_err("%s: cannot move it to %s: %s", image, dest, strerror(errno));
         snprintf(dest, len, "%s (could not be moved)", image);
         return -1;

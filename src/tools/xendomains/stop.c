@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include "xendomains.h"
 #include "atomicfile.h"
+#include "files.h"
 #include "jobs.h"
 #include "log.h"
 #include "spawn.h"
@@ -63,7 +64,7 @@ static int save(const struct stop_run *run, const struct xd_dom *d)
         xh_warn("%s: name cannot be a file name; shutting it down instead of saving", d->name);
         return -1;
     }
-    if (xd_mkdirs(c->save_dir, 0700) < 0 || statvfs(c->save_dir, &vfs) < 0) {
+    if (xh_mkdir_p(c->save_dir, 0700, NULL, NULL) < 0 || statvfs(c->save_dir, &vfs) < 0) {
         xh_warn("%s: %s: %s; shutting it down instead of saving", d->name, c->save_dir, strerror(errno));
         return -1;
     }

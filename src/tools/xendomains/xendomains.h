@@ -89,7 +89,6 @@ void xd_keepalive_stop(void);
 int xd_quarantine(const struct xd_conf *c, const char *image, const char *name, char *dest, size_t len);
 /* Sleep until the monotonic time t (ms). */
 void xd_sleep_until(int64_t t);
-int xd_mkdirs(const char *dir, unsigned mode);
 
 /* A guest the engine knows of: from the auto directory, a saved image, or running. */
 struct xd_guest {

@@ -4,7 +4,7 @@
 #include "settings.h"
 #include "kvconf.h"
 #include "log.h"
-#include "size.h"
+#include "value.h"
 #include "spawn.h"
 #include <ctype.h>
 #include <errno.h>
@@ -38,16 +38,6 @@ int xb_xen_word(const char *word, char *out, unsigned outlen, const char **why)
     }
     memcpy(out, word, n + 1);
     return 0;
-}
-
-static int parse_bool(const char *v, int *out)
-{
-    static const char *yes[] = { "yes", "true", "on", "1" }, *no[] = { "no", "false", "off", "0" };
-    for (unsigned i = 0; i < 4; i++) {
-        if (strcasecmp(v, yes[i]) == 0) { *out = 1; return 0; }
-        if (strcasecmp(v, no[i]) == 0) { *out = 0; return 0; }
-    }
-    return -1;
 }
 
 static uint64_t meminfo_mib(const char *path)
@@ -141,10 +131,10 @@ static int on_kv(const char *key, const char *val, const char *file, int unused,
         else
             bad(c, file, line, key, val, "not a vCPU count (N or MIN-MAX, 1..4096, or all)", "left out (dom0 gets Xen's default)");
     } else if (strcmp(key, "XEN_DOM0_VCPUS_PIN") == 0) {
-        if (parse_bool(val, &b) == 0) s->vcpus_pin = b;
+        if (xh_parse_bool(val, &b) == 0) s->vcpus_pin = b;
         else bad(c, file, line, key, val, "not yes or no", "left out (not pinned)");
     } else if (strcmp(key, "XEN_DOM0_BALLOONING") == 0) {
-        if (parse_bool(val, &b) == 0) s->ballooning = b;
+        if (xh_parse_bool(val, &b) == 0) s->ballooning = b;
         else bad(c, file, line, key, val, "not yes or no", "using no (ballooning off)");
     } else if (strcmp(key, "XEN_SERIAL_CONSOLE") == 0) {
         unsigned port = 0, speed = 115200;
@@ -183,13 +173,15 @@ static int on_kv(const char *key, const char *val, const char *file, int unused,
         else bad(c, file, line, key, val, why ? why : "not a number of seconds", "using 10");
     } else if (strcmp(key, "XEN_DEFAULT_ENTRY") == 0) {
         if (strcasecmp(val, "force") == 0) s->default_entry = XB_DEFAULT_FORCE;
-        else if (parse_bool(val, &b) == 0) s->default_entry = b ? XB_DEFAULT_YES : XB_DEFAULT_NO;
+        else if (xh_parse_bool(val, &b) == 0) s->default_entry = b ? XB_DEFAULT_YES : XB_DEFAULT_NO;
         else bad(c, file, line, key, val, "not yes, no or force", "using yes");
     } else if (strcmp(key, "XEN_TRIAL_BOOT") == 0) {
-        if (parse_bool(val, &b) == 0) s->trial = b;
+        if (xh_parse_bool(val, &b) == 0) s->trial = b;
         else bad(c, file, line, key, val, "not yes or no", "using yes");
     } else {
-        xh_warn("%s:%d: unknown setting %s, ignored", file, line, key);
+        char msg[1024];
+        xh_kv_unknown(msg, sizeof msg, file, line, key);
+        xh_warn("%s", msg);
     }
     return 0;
 }

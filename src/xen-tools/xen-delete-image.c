@@ -3,7 +3,8 @@
  * running guest and configs it did not write. See xen-delete-image(8). */
 #define _GNU_SOURCE
 #include "opts.h"
-#include "xlcfg.h"
+#include "compcfg.h"
+#include "compopts.h"
 #include "../lib/log.h"
 #include "../lib/spawn.h"
 #include <errno.h>
@@ -82,27 +83,24 @@ static int ours(const char *name, const char *target)
     return 0;
 }
 
-static int delete_one(const struct comp_opts *o, const char *name)
+/* Delete guest name, whose config is cfg (read into c, which the caller frees). */
+static int delete_from(const struct comp_opts *o, const char *name, char *cfg, struct compcfg *c, char *why, size_t whylen)
 {
-    char cfg[PATH_MAX], link[PATH_MAX], dir[PATH_MAX];
-    struct xlcfg c;
+    char link[PATH_MAX], dir[PATH_MAX];
     int st, rc = 0;
 
-    if (!xci_valid_hostname(name)) { xh_err("%s: not a valid guest name", name); return 1; }
-    snprintf(cfg, sizeof cfg, "%s/%s%s", o->output, name, o->extension);
-    if (xlcfg_load(cfg, &c) < 0) { xh_err("%s: %s", cfg, errno ? strerror(errno) : "no name in it"); return 1; }
-    if (!c.meta[0]) { xh_err("%s: not written by xen-create-image; refusing to guess what to delete", cfg); return 1; }
-    if (strcmp(c.name, name)) { xh_err("%s: names guest '%s', not '%s'", cfg, c.name, name); return 1; }
-    char why[400];
-    int running = guest_runs(name, why, sizeof why);
+    if (compcfg_read(cfg, c, why, whylen) < 0) { xh_err("%s", why); return 1; }
+    if (!c->meta[0]) { xh_err("%s: not written by xen-create-image; refusing to guess what to delete", cfg); return 1; }
+    if (strcmp(c->name, name)) { xh_err("%s: names guest '%s', not '%s'", cfg, c->name, name); return 1; }
+    int running = guest_runs(name, why, whylen);
     if (running < 0) {
         xh_err("%s: cannot tell whether the guest is running (%s); refusing to delete it", name, why);
         return 1;
     }
     if (running) { xh_err("%s: the guest is running; shut it down first (xl shutdown -w %s)", name, name); return 1; }
 
-    for (size_t i = 0; i < c.ntargets; i++) {
-        const char *t = c.targets[i];
+    for (size_t i = 0; i < c->ntargets; i++) {
+        const char *t = c->targets[i];
         if (!ours(name, t)) { xh_warn("%s: volume %s is not one xen-create-image makes; left alone", name, t); continue; }
         if (o->dry_run) { printf("would remove %s\n", t); continue; }
         struct stat sb;
@@ -134,6 +132,18 @@ static int delete_one(const struct comp_opts *o, const char *name)
     if (unlink(cfg) < 0) { xh_err("%s: %s", cfg, strerror(errno)); return 1; }
     printf("%s: deleted\n", name);
     return 0;
+}
+
+static int delete_one(const struct comp_opts *o, const char *name)
+{
+    char cfg[PATH_MAX];
+    struct compcfg c = { 0 };
+    if (!xci_valid_hostname(name)) { xh_err("%s: not a valid guest name", name); return 1; }
+    snprintf(cfg, sizeof cfg, "%s/%s%s", o->output, name, o->extension);
+    char why[PATH_MAX + 400];
+    int rc = delete_from(o, name, cfg, &c, why, sizeof why);
+    compcfg_free(&c);
+    return rc;
 }
 
 int main(int argc, char **argv)

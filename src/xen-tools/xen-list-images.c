@@ -1,7 +1,8 @@
 /* xen-list-images - list the guests whose xl configs xen-create-image wrote.
  * See xen-list-images(8). */
 #define _GNU_SOURCE
-#include "xlcfg.h"
+#include "compcfg.h"
+#include "compopts.h"
 #include "../lib/log.h"
 #include <dirent.h>
 #include <limits.h>
@@ -14,7 +15,7 @@ static const char usage[] =
     "List guests made by xen-create-image (their xl configs in DIR, default /etc/xen).\n"
     "Exit status: 0 success, 1 a named guest was not found, 2 usage error.\n";
 
-static void show(const char *path, const struct xlcfg *c)
+static void show(const char *path, const struct compcfg *c)
 {
     printf("Name: %s\n", c->name);
     printf("Memory: %s MB\n", c->memory[0] ? c->memory : "?");
@@ -44,14 +45,16 @@ int main(int argc, char **argv)
         const char *nm = ents[i]->d_name;
         size_t l = strlen(nm);
         char path[PATH_MAX];
-        struct xlcfg c;
+        struct compcfg c = { 0 };
+        char why[PATH_MAX + 300];
         snprintf(path, sizeof path, "%s/%s", o.output, nm);
-        if (nm[0] != '.' && l > el && !strcmp(nm + l - el, o.extension) && xlcfg_load(path, &c) == 0 && c.meta[0]) {
+        if (nm[0] != '.' && l > el && !strcmp(nm + l - el, o.extension) && compcfg_read(path, &c, why, sizeof why) == 0 && c.meta[0]) {
             int want = o.nnames == 0;
             for (int k = 0; k < o.nnames; k++)
                 if (!strcmp(o.names[k], c.name)) { want = 1; if (k < 256) found[k] = 1; }
             if (want) show(path, &c);
         }
+        compcfg_free(&c);
         free(ents[i]);
     }
     free(ents);

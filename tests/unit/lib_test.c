@@ -5,6 +5,7 @@
 #include "../../src/lib/files.h"
 #include "../../src/lib/kvconf.h"
 #include "../../src/lib/value.h"
+#include "../../src/lib/xlcfg.h"
 #include "../../src/lib/spawn.h"
 #include <errno.h>
 #include <poll.h>
@@ -136,6 +137,43 @@ static void files(void)
     char cmd[300]; snprintf(cmd, sizeof cmd, "rm -rf %s", dir); (void)!system(cmd);
 }
 
+struct settings { char text[1024]; };
+static int record(const char *key, char *const *v, size_t n, int is_list, int line, void *ctx)
+{
+    struct settings *s = ctx;
+    size_t l = strlen(s->text);
+    l += (size_t)snprintf(s->text + l, sizeof s->text - l, "%d:%s%s", line, key, is_list ? "[]" : "");
+    for (size_t i = 0; i < n; i++) l += (size_t)snprintf(s->text + l, sizeof s->text - l, "|%s", v[i]);
+    snprintf(s->text + l, sizeof s->text - l, "\n");
+    return strcmp(key, "stop") ? 0 : 7;
+}
+
+static void xlcfg(void)
+{
+    const char *text = "# guest\nname = \"a \\\"b\\\"\"  # comment\nmemory = 512; vcpus=2\n"
+                       "disk = [ 'x,y', \"z\",\n  # inside\n ]\nvif = []\n";
+    struct settings s = { "" };
+    char why[128] = "";
+    CHECK(xh_xlcfg_parse(text, strlen(text), record, &s, why, sizeof why) == 0, "xl config parses (%s)", why);
+    CHECK_STR(s.text, "2:name|a \"b\"\n3:memory|512\n3:vcpus|2\n4:disk[]|x,y|z\n7:vif[]\n",
+              "settings, escapes, ';', lists over lines, empty list");
+    s.text[0] = '\0';
+    CHECK(xh_xlcfg_parse("a = 1\nstop = 2\nb = 3\n", 18, record, &s, why, sizeof why) == 7 && !strstr(s.text, ":b"),
+          "a callback's value stops the walk");
+    const char *bad[] = { "name \"x\"\n", "name = \"x\n", "disk = [ 'a' 'b' ]\n", "disk = [ 'a',\n", "a = 1 b = 2\n", "= 1\n" };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        why[0] = '\0';
+        CHECK(xh_xlcfg_parse(bad[i], strlen(bad[i]), record, &s, why, sizeof why) == -1 && !strncmp(why, "line ", 5),
+              "bad xl config %zu rejected (%s)", i, why);
+    }
+    char out[64];
+    CHECK(xh_xlcfg_spec_value("format=raw, vdev=xvda , target=/srv/x.img", "vdev", out, sizeof out) == 0 && !strcmp(out, "xvda"),
+          "spec value, blanks trimmed");
+    CHECK(xh_xlcfg_spec_value("format=raw, target=/srv/x.img", "target", out, sizeof out) == 0 && !strcmp(out, "/srv/x.img"),
+          "spec value at the end");
+    CHECK(xh_xlcfg_spec_value("mytarget=/x", "target", out, sizeof out) < 0, "spec value: whole keys only");
+}
+
 static void spawn(void)
 {
     struct xh_run_result r;
@@ -206,6 +244,7 @@ int main(void)
     values();
     files();
     kvconf();
+    xlcfg();
     spawn();
     atomic();
     return TEST_END();

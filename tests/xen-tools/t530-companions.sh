@@ -27,6 +27,19 @@ t_grep "beta disk" "^Disk: $T_TMP/srv/domains/beta/disk.img$" list.out
 t_nogrep "configs not ours are not listed" 'handmade' list.out
 "$XLI" --output="$T_TMP/etc" beta > one.out; t_eq "one named guest" 1 "$(grep -c '^Name:' one.out)"
 t_must_fail "unknown guest name fails" "$XLI" --output="$T_TMP/etc" nosuch
+# the shared xl config reader: every disk of a list, in order
+cat > etc/five.cfg <<'EOS'
+#xci dist=bookworm arch=amd64 storage=dir:/srv network=dhcp
+name = "five"
+disk = [ 'target=/d/1', 'target=/d/2', 'target=/d/3',
+         'target=/d/4', 'target=/d/5' ]
+EOS
+"$XLI" --output="$T_TMP/etc" five > five.out
+t_eq "every disk of a config is listed (not the first four)" "/d/1 /d/2 /d/3 /d/4 /d/5" "$(sed -n 's/^Disk: //p' five.out | paste -sd' ')"
+printf '#xci dist=bookworm\nname = "broken"\ndisk = [ "target=/d/1" "target=/d/2" ]\n' > etc/broken.cfg
+"$XDI" --output="$T_TMP/etc" broken > broken.out 2>&1; t_eq "a config that does not parse: exit 1" 1 $?
+t_grep "... refused with the line and reason" "broken.cfg: line 3: expected ',' or '\]' in list" broken.out
+rm etc/five.cfg etc/broken.cfg
 
 kept() { [ -f srv/domains/beta/disk.img ] && [ -f srv/domains/beta/swap.img ] && [ -f etc/beta.cfg ] && [ -L etc/auto/beta.cfg ]; }
 echo "7 256 m" > "$FAKEXL_DIR/doms/beta"

@@ -6,7 +6,7 @@
  * behaviour are findings (built with -fsanitize=fuzzer,address,undefined). */
 #include "../../../src/xen-tools/opts.h"
 #include "../../../src/xen-tools/plan.h"
-#include "../../../src/xen-tools/xlcfg.h"
+#include "../../../src/xen-tools/compcfg.h"
 #include "../../../src/lib/aptsrc.h"
 #include <stdint.h>
 #include <stdlib.h>
@@ -44,8 +44,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         xci_validate(&o, err, sizeof err) == 0 &&
         xci_plan(&o, &p, "/nonexistent", err, sizeof err) == 0) {
         char *xl = xci_xl_config(&o, &p);
-        struct xlcfg c;
-        if (xl) xlcfg_parse(xl, &c);   /* what we write, we must read back */
+        struct compcfg c;
+        if (xl) {   /* what we write, we must read back */
+            if (compcfg_parse(xl, strlen(xl), &c, err, sizeof err) < 0 || strcmp(c.name, o.hostname) || !c.meta[0]) abort();
+            compcfg_free(&c);
+        }
         free(xl);
     }
     xci_free(&o);
@@ -54,8 +57,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *text = malloc(size + 1);
     memcpy(text, data, size);
     text[size] = '\0';
-    struct xlcfg c;
-    xlcfg_parse(text, &c);
+    struct compcfg c;
+    compcfg_parse(text, size, &c, err, sizeof err);
+    compcfg_free(&c);
     int n = 0;
     xh_apt_parse_buf(text, size, 0, count, &n);
     xh_apt_parse_buf(text, size, 1, count, &n);

@@ -56,8 +56,13 @@ int xci_valid_mac(const char *m);
 int xci_valid_ipv4(const char *s, int *prefix); /* "a.b.c.d" or "a.b.c.d/n" (prefix -1 if absent) */
 int xci_netmask_prefix(const char *s);          /* dotted mask or "/n" or "n" -> 0..32, -1 bad */
 
-/* Facts about a dist: is it Debian, the NIC name its kernel+udev give a
- * Xen vif, the security suite. */
+/* dists.c - facts about a dist (src/lib/dists.h): is it Debian, the NIC name its
+ * kernel+udev give a Xen vif, the security suite. NULL for a name that is not a
+ * --dist (unknown, or an archive alias such as "stable"). */
 struct xci_dist { const char *name; int debian; const char *nic; const char *security; };
 const struct xci_dist *xci_dist_info(const char *dist);
+/* 1 if suite names the Debian archive (a code name or an alias like "stable"). */
+int xci_debian_suite(const char *suite);
+/* The Debian --dist names, blank-separated, for messages. */
+void xci_known_dists(char *buf, size_t len);
 #endif

@@ -37,10 +37,7 @@ static int pick_mirror(const char *type, const char *uri, const char *suite, con
     if (base >= sizeof b) return 0;
     memcpy(b, suite, base);
     b[base] = '\0';
-    const struct xci_dist *d = xci_dist_info(b);
-    if (!d || !d->debian) {
-        if (strcmp(b, "stable") && strcmp(b, "testing") && strcmp(b, "oldstable")) return 0;
-    }
+    if (!xci_debian_suite(b)) return 0;
     if ((dash && !strcmp(dash, "-security")) || (slash && !strcmp(slash, "/updates"))) {
         if (!m->security[0]) snprintf(m->security, sizeof m->security, "%s", uri);
     } else if (!dash && !m->mirror[0]) {

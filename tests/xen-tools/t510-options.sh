@@ -94,7 +94,8 @@ bad "install method"          "debootstrap, copy or tar"     --hostname=a --inst
 bad "rpm install method"      "Debian guests only"           --hostname=a --install-method=rinse --dry-run
 bad "copy needs a source"     "needs --install-source"       --hostname=a --install-method=copy --dry-run
 bad "cache yes/no"            "yes or no"                    --hostname=a --cache=maybe --dry-run
-bad "unknown dist"            "unknown distribution"         --hostname=a --dist=hamm --dry-run
+bad "unknown dist, the known ones listed" "unknown distribution \(known: buster bullseye bookworm trixie forky duke sid unstable;" --hostname=a --dist=hamm --dry-run
+bad "an archive alias is not a --dist" "--dist 'stable': unknown distribution" --hostname=a --dist=stable --dry-run
 bad "mirror without scheme"   "not an http"                  --hostname=a --mirror=mirror.test/debian --dry-run
 bad "arch"                    "--arch 'sparc'"               --hostname=a --arch=sparc --dry-run
 bad "hash method"             "yescrypt, sha512 or sha256"   --hostname=a --hash_method=des --dry-run
@@ -119,6 +120,10 @@ t_grep "... on is yes" 'overwrite: +yes \(--force\)' b1.out
 t_grep "... OFF is no" 'config: +[^ ]*/a.cfg$' b1.out
 "$XCI" --hostname=a --hash_method=md5 --dry-run >md5.out 2>&1
 t_grep "md5 is upgraded with a warning" 'warning: --hash_method=md5 is broken; using yescrypt' md5.out
+
+xci_out dk --hostname=a --dist=duke --dry-run
+t_eq "every Debian code name of the one list is a --dist (duke)" 0 "$(cat dk.rc)"
+t_grep "... with its NIC name and security suite" 'network: +enX0 dhcp' dk.out
 
 # --- help and version
 "$XCI" --help >help.out 2>&1; t_eq "--help exits 0" 0 $?

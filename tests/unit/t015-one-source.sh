@@ -1,0 +1,16 @@
+#!/bin/bash
+# What the code keeps in one place stays there: checks over the tracked sources
+# that fail when a second copy appears.
+. "$(dirname "$0")/../lib.sh"
+cd "$T_TOP" || exit 1
+# source files: C, and the shell scripts of src/ and scripts/ (by their first line)
+srcs() { git ls-files -- src scripts | while read -r f; do
+    case $f in *.c|*.h) echo "$f" ;; *) head -n1 "$f" 2>/dev/null | grep -q '^#!.*sh' && echo "$f" ;; esac; done; }
+srcs > "$T_TMP/srcs"
+t_check "there are sources to look at" test "$(wc -l < "$T_TMP/srcs")" -gt 20
+
+# the distributions: src/lib/dists.h only
+t_eq "Debian code names are written only in src/lib/dists.h" "" \
+    "$(grep -l -w -E 'buster|bullseye|trixie|forky|duke|oldstable' $(grep -v '^src/lib/dists.h$' "$T_TMP/srcs"))"
+t_check "fetch-orig reads the suite names from dists.h" grep -q 'lib/dists.h' src/build/fetch-orig
+t_end

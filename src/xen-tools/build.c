@@ -87,5 +87,6 @@ out:
         else xh_err("build failed: removing what this run created");
         xci_undo_all(&b);
     }
+    xci_undo_free(&b);
     return xci_signalled() ? 1 : rc;
 }

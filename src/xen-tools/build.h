@@ -24,6 +24,7 @@
 #ifndef XCI_BUILD_H
 #define XCI_BUILD_H
 #include "plan.h"
+#include "../lib/buf.h"
 #include <pthread.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -31,7 +32,7 @@
 #define pf xci_pf  /* snprintf without gcc's truncation guesswork: paths are bounded by validate() */
 
 enum xci_undo_kind { U_FILE, U_TREE, U_DIR, U_LV };
-struct xci_undo { enum xci_undo_kind kind; char path[PATH_MAX]; };
+struct xci_undo { enum xci_undo_kind kind; char *path; };
 
 struct xci_progress {
     int64_t t_start, t_phase;
@@ -46,8 +47,9 @@ struct xci_progress {
 struct xci_build {
     const struct xci *o;
     struct xci_plan *p;
-    struct xci_undo undo[32];   /* undo.c */
-    int nundo;
+    struct xci_undo *undo;      /* undo.c: what this run created, oldest first */
+    size_t nundo, undo_cap;
+    int undo_lost;              /* an entry could not be recorded: the build must stop */
     struct xci_progress prog;   /* progress.c */
 };
 
@@ -57,11 +59,13 @@ struct xci_build {
 int xci_build(const struct xci *o, struct xci_plan *p);
 
 /* undo.c */
-void xci_undo_push(struct xci_build *b, enum xci_undo_kind k, const char *path);
+/* Record path; -1 (logged, undo_lost set: the next phase fails) when out of memory. */
+int xci_undo_push(struct xci_build *b, enum xci_undo_kind k, const char *path);
 void xci_undo_drop(struct xci_build *b, const char *path);
 void xci_undo_rename(struct xci_build *b, const char *from, const char *to);
 void xci_undo_forget(struct xci_build *b);          /* built: nothing to undo any more */
 void xci_undo_all(struct xci_build *b);             /* remove everything recorded, newest first */
+void xci_undo_free(struct xci_build *b);
 /* mkdir -p, logging a failure; with record, each directory made is undone */
 int xci_mkdirs(struct xci_build *b, const char *path, mode_t mode, int record);
 
@@ -97,14 +101,15 @@ char *xci_slurp(const char *path);
 /* base.c: produce the staging tree p->stage (or the overlay's base) */
 int xci_base_system(struct xci_build *b, const char **note);
 
-/* guestfiles.c: the text of each per-guest file into buf; 0, or -1 when it does not fit */
-int xci_text_hostname(const struct xci *o, char *buf, size_t len);
-int xci_text_hosts(const struct xci *o, const struct xci_plan *p, char *buf, size_t len);
-int xci_text_fstab(const struct xci *o, const struct xci_plan *p, char *buf, size_t len);
-int xci_text_interfaces(const struct xci *o, const struct xci_plan *p, char *buf, size_t len);
-int xci_text_resolv(const struct xci *o, char *buf, size_t len);
-int xci_text_sources(const struct xci *o, const struct xci_plan *p, char *buf, size_t len);
-int xci_text_grub(const struct xci *o, char *buf, size_t len);
+/* guestfiles.c: the text of each per-guest file, appended to b; 0, or -1 when it does not fit */
+int xci_text_hostname(const struct xci *o, struct xh_buf *b);
+int xci_text_hosts(const struct xci *o, const struct xci_plan *p, struct xh_buf *b);
+int xci_text_fstab(const struct xci *o, const struct xci_plan *p, struct xh_buf *b);
+int xci_text_interfaces(const struct xci *o, const struct xci_plan *p, struct xh_buf *b);
+int xci_text_resolv(const struct xci *o, struct xh_buf *b);
+int xci_text_sources(const struct xci *o, const struct xci_plan *p, struct xh_buf *b);
+int xci_text_grub(const struct xci *o, struct xh_buf *b);
+int xci_text_machine_id(const unsigned char id[16], struct xh_buf *b);
 
 /* configure.c: the per-guest files, read from tree S, written into tree D */
 int xci_configure(struct xci_build *b, const char *S, const char *D, const char *password);

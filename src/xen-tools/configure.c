@@ -31,12 +31,13 @@ static int ssh_keys(struct xci_build *b, const char *src, const char *root)
     return 0;
 }
 
-/* one text of guestfiles.c into D/rel */
-static int put_text(const char *D, const char *rel, int rc, const char *text, mode_t mode)
+/* the text of guestfiles.c that text() appended to b, into D/rel */
+static int put_text(const char *D, const char *rel, int rc, struct xh_buf *b, mode_t mode)
 {
-    if (rc < 0) { xh_err("guest file %s: too long", rel); return -1; }
-    return xci_put(D, rel, text, mode);
+    if (rc < 0) { xh_err("guest file %s: too long (more than %zu bytes)", rel, b->cap - 1); return -1; }
+    return xci_put(D, rel, b->p, mode);
 }
+#define TEXT(call) (xh_buf_init(&tb, buf, sizeof buf), (call))
 
 /* /vmlinuz and /initrd.img for GRUB inside the guest, unless the tree has them */
 static void kernel_links(const char *S, const char *R)
@@ -67,29 +68,28 @@ int xci_configure(struct xci_build *b, const char *S, const char *D, const char 
     const struct xci_plan *p = b->p;
     const char *R = D;
     char buf[8192], path[PATH_MAX];
+    struct xh_buf tb;
 
-    if (put_text(R, "etc/hostname", xci_text_hostname(o, buf, sizeof buf), buf, 0644) < 0) return -1;
-    if (put_text(R, "etc/hosts", xci_text_hosts(o, p, buf, sizeof buf), buf, 0644) < 0) return -1;
-    if (put_text(R, "etc/fstab", xci_text_fstab(o, p, buf, sizeof buf), buf, 0644) < 0) return -1;
+    if (put_text(R, "etc/hostname", TEXT(xci_text_hostname(o, &tb)), &tb, 0644) < 0) return -1;
+    if (put_text(R, "etc/hosts", TEXT(xci_text_hosts(o, p, &tb)), &tb, 0644) < 0) return -1;
+    if (put_text(R, "etc/fstab", TEXT(xci_text_fstab(o, p, &tb)), &tb, 0644) < 0) return -1;
     pf(path, sizeof path, "%s/etc/network", S);
     if (xci_exists(path)) {
-        if (put_text(R, "etc/network/interfaces", xci_text_interfaces(o, p, buf, sizeof buf), buf, 0644) < 0) return -1;
+        if (put_text(R, "etc/network/interfaces", TEXT(xci_text_interfaces(o, p, &tb)), &tb, 0644) < 0) return -1;
     } else {
         xh_warn("guest has no /etc/network (ifupdown not installed): network left unconfigured");
     }
     if (!o->dhcp && o->nameserver) {
-        int rc = xci_text_resolv(o, buf, sizeof buf);
+        int rc = TEXT(xci_text_resolv(o, &tb));
         xci_unlink_glob(R, "etc/resolv.conf");
-        if (put_text(R, "etc/resolv.conf", rc, buf, 0644) < 0) return -1;
+        if (put_text(R, "etc/resolv.conf", rc, &tb, 0644) < 0) return -1;
     }
-    if (put_text(R, "etc/apt/sources.list", xci_text_sources(o, p, buf, sizeof buf), buf, 0644) < 0) return -1;
+    if (put_text(R, "etc/apt/sources.list", TEXT(xci_text_sources(o, p, &tb)), &tb, 0644) < 0) return -1;
 
     /* machine-id: fresh per guest */
     unsigned char id[16];
     if (xci_random_bytes(id, sizeof id) < 0) { xh_err("getrandom: %s", strerror(errno)); return -1; }
-    for (int i = 0; i < 16; i++) pf(buf + 2 * i, 3, "%02x", id[i]);
-    strcat(buf, "\n");
-    if (xci_put(R, "etc/machine-id", buf, 0444) < 0) return -1;
+    if (put_text(R, "etc/machine-id", TEXT(xci_text_machine_id(id, &tb)), &tb, 0444) < 0) return -1;
 
     /* login on the Xen console */
     pf(path, sizeof path, "%s/etc/systemd/system/getty.target.wants", R);
@@ -109,7 +109,7 @@ int xci_configure(struct xci_build *b, const char *S, const char *D, const char 
     }
 
     kernel_links(S, R);
-    if (put_text(R, "boot/grub/grub.cfg", xci_text_grub(o, buf, sizeof buf), buf, 0644) < 0) return -1;
+    if (put_text(R, "boot/grub/grub.cfg", TEXT(xci_text_grub(o, &tb)), &tb, 0644) < 0) return -1;
 
     if (password && xci_set_root_password(S, R, password, o->hash_method) < 0) return -1;
     return ssh_keys(b, S, R);

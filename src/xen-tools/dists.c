@@ -1,6 +1,7 @@
 /* dists.c - what xen-create-image knows of a distribution, from the one list
  * (src/lib/dists.h). */
 #include "opts.h"
+#include "../lib/buf.h"
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -29,9 +30,8 @@ int xci_debian_suite(const char *suite)
 
 void xci_known_dists(char *buf, size_t len)
 {
-    size_t n = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < NDISTS && n < len; i++)
-        if (dists[i].debian && dists[i].nic)
-            n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? " " : "", dists[i].name);
+    struct xh_buf b;
+    xh_buf_init(&b, buf, len);
+    for (size_t i = 0; i < NDISTS; i++)
+        if (dists[i].debian && dists[i].nic) xh_buf_add(&b, "%s%s", b.len ? " " : "", dists[i].name);
 }

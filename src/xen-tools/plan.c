@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "plan.h"
 #include "../lib/aptsrc.h"
+#include "../lib/buf.h"
 #include "../lib/value.h"
 #include <stdarg.h>
 #include <stdio.h>
@@ -98,12 +99,15 @@ int xci_plan(const struct xci *o, struct xci_plan *p, const char *apt_dir, char 
     if (PF(p->packages, "%s,openssh-server%s%s", o->kernel_package, o->include ? "," : "", o->include ? o->include : ""))
         return xci_errf(err, errlen, "--include: list too long");
     for (char *c = p->packages; *c; c++) if (*c == ' ') *c = ',';
-    char keytext[4096];
-    snprintf(keytext, sizeof keytext, "v2|%s|%s|%s|%s|%s|%s|%s|%s|%s", o->dist, o->arch, p->mirror,
-             o->variant ? o->variant : "", p->packages, o->exclude ? o->exclude : "", o->components,
-             o->keyring ? o->keyring : "", o->install_method);
-    if (strcmp(o->install_method, "debootstrap"))
-        snprintf(keytext + strlen(keytext), sizeof keytext - strlen(keytext), "|%s", o->install_source);
+    char keytext[16384];
+    struct xh_buf kb;
+    xh_buf_init(&kb, keytext, sizeof keytext);
+    xh_buf_add(&kb, "v2|%s|%s|%s|%s|%s|%s|%s|%s|%s", o->dist, o->arch, p->mirror,
+               o->variant ? o->variant : "", p->packages, o->exclude ? o->exclude : "", o->components,
+               o->keyring ? o->keyring : "", o->install_method);
+    if (strcmp(o->install_method, "debootstrap")) xh_buf_add(&kb, "|%s", o->install_source);
+    /* a key cut short would let different base systems share a cache entry */
+    if (xh_buf_status(&kb)) return xci_errf(err, errlen, "--include/--exclude/--components: too long for the cache key");
     snprintf(p->base_key, sizeof p->base_key, "%.20s-%s-%016llx", o->dist, o->arch,
              (unsigned long long)xci_fnv64(keytext, 0));
     xci_pf(p->base, sizeof p->base, "%s/base/%s", o->cachedir, p->base_key);

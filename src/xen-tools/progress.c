@@ -56,7 +56,8 @@ void xci_phase_end(struct xci_build *b, const char *note)
     g->phase = NULL;
 }
 
-/* XENHOST_XCI_FAULT=NAME (tests) delivers SIGTERM at the start of phase NAME. */
+/* XENHOST_XCI_FAULT=NAME (tests) delivers SIGTERM at the start of phase NAME.
+ * -1 when a signal came or an undo entry could not be recorded. */
 int xci_phase(struct xci_build *b, const char *name)
 {
     struct xci_progress *g = &b->prog;
@@ -70,5 +71,5 @@ int xci_phase(struct xci_build *b, const char *name)
         g->tick_on = 1;
         g->tick_thread = pthread_create(&g->ticker, NULL, tick_main, g) == 0;
     }
-    return xci_signalled() ? -1 : 0;
+    return xci_signalled() || b->undo_lost ? -1 : 0;
 }

@@ -13,10 +13,11 @@ int xci_run_env(const struct xci_build *b, const char *what, char *const argv[],
     struct xh_run_result r;
     if (xci_signalled()) return -1;
     if (b->o->verbose) {
-        char line[2048] = "";
-        for (int i = 0; argv[i]; i++)
-            pf(line + strlen(line), sizeof line - strlen(line), "%s%s", i ? " " : "", argv[i]);
-        xh_info("run: %s", line);
+        char line[2048];
+        struct xh_buf lb;
+        xh_buf_init(&lb, line, sizeof line);
+        for (int i = 0; argv[i]; i++) xh_buf_add(&lb, "%s%s", i ? " " : "", argv[i]);
+        xh_info("run: %s%s", line, xh_buf_status(&lb) ? " ..." : "");
     }
     xh_run(argv, &ro, &r);
     int rc = r.status;

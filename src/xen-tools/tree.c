@@ -1,8 +1,9 @@
-/* tree.c - files and trees of ours: per-guest files written as new inodes (a
+/* tree.c - files and trees of ours: per-guest files written whole, as new inodes (a
  * staging tree may share inodes with the cache through hard links), and trees
  * removed whole with whatever debootstrap mounted in them. */
 #define _GNU_SOURCE
 #include "build.h"
+#include "../lib/atomicfile.h"
 #include "../lib/files.h"
 #include "../lib/log.h"
 #include <errno.h>
@@ -47,12 +48,9 @@ int xci_put(const char *root, const char *rel, const char *text, mode_t mode)
     *slash = '\0';
     if (!xci_exists(path) && xh_mkdir_p(path, 0755, NULL, NULL) < 0) { xh_err("%s: %s", path, strerror(errno)); return -1; }
     *slash = '/';
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
-    size_t len = strlen(text);
-    if (fd < 0 || write(fd, text, len) != (ssize_t)len || fchmod(fd, mode) < 0 || close(fd) < 0 ||
-        rename(tmp, path) < 0) {
+    /* whole or not at all; no fsync: the tree is an input of mke2fs, not what is published */
+    if (xh_atomic_write_via(path, tmp, text, strlen(text), mode, XH_ATOMIC_NOSYNC) < 0) {
         xh_err("guest file %s: %s", rel, strerror(errno));
-        if (fd >= 0) unlink(tmp);
         return -1;
     }
     return 0;

@@ -5,39 +5,72 @@
 #include "../lib/files.h"
 #include "../lib/log.h"
 #include <errno.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
-void xci_undo_push(struct xci_build *b, enum xci_undo_kind k, const char *path)
+int xci_undo_push(struct xci_build *b, enum xci_undo_kind k, const char *path)
 {
-    if (b->nundo < (int)(sizeof b->undo / sizeof *b->undo)) {
-        b->undo[b->nundo].kind = k;
-        pf(b->undo[b->nundo].path, sizeof b->undo[b->nundo].path, "%s", path);
-        b->nundo++;
+    char *copy = strdup(path);
+    if (copy && b->nundo == b->undo_cap) {
+        size_t cap = b->undo_cap ? 2 * b->undo_cap : 32;
+        struct xci_undo *nu = realloc(b->undo, cap * sizeof *nu);
+        if (nu) { b->undo = nu; b->undo_cap = cap; }
     }
+    if (!copy || b->nundo == b->undo_cap) {
+        free(copy);
+        xh_err("%s: out of memory recording it for removal on failure", path);
+        b->undo_lost = 1;
+        return -1;
+    }
+    b->undo[b->nundo++] = (struct xci_undo){ k, copy };
+    return 0;
 }
 
 void xci_undo_drop(struct xci_build *b, const char *path)
 {
-    for (int i = b->nundo - 1; i >= 0; i--)
-        if (!strcmp(b->undo[i].path, path)) { b->undo[i] = b->undo[--b->nundo]; return; }
+    for (size_t i = b->nundo; i-- > 0;)
+        if (!strcmp(b->undo[i].path, path)) {
+            free(b->undo[i].path);
+            memmove(&b->undo[i], &b->undo[i + 1], (b->nundo - i - 1) * sizeof *b->undo);
+            b->nundo--;
+            return;
+        }
 }
 
 void xci_undo_rename(struct xci_build *b, const char *from, const char *to)
 {
-    for (int i = b->nundo - 1; i >= 0; i--)
-        if (!strcmp(b->undo[i].path, from)) { pf(b->undo[i].path, sizeof b->undo[i].path, "%s", to); return; }
+    for (size_t i = b->nundo; i-- > 0;)
+        if (!strcmp(b->undo[i].path, from)) {
+            char *copy = strdup(to);
+            if (!copy) { xh_err("%s: out of memory recording it for removal on failure", to); b->undo_lost = 1; return; }
+            free(b->undo[i].path);
+            b->undo[i].path = copy;
+            return;
+        }
 }
 
-void xci_undo_forget(struct xci_build *b) { b->nundo = 0; }
+void xci_undo_forget(struct xci_build *b)
+{
+    for (size_t i = 0; i < b->nundo; i++) free(b->undo[i].path);
+    b->nundo = 0;
+}
+
+void xci_undo_free(struct xci_build *b)
+{
+    xci_undo_forget(b);
+    free(b->undo);
+    b->undo = NULL;
+    b->undo_cap = 0;
+}
 
 void xci_undo_all(struct xci_build *b)
 {
     sigset_t all;
     sigfillset(&all);
     sigprocmask(SIG_BLOCK, &all, NULL);   /* finish the cleanup whatever comes */
-    for (int i = b->nundo - 1; i >= 0; i--) {
+    for (size_t i = b->nundo; i-- > 0;) {
         struct xci_undo *u = &b->undo[i];
         switch (u->kind) {
         case U_FILE:
@@ -56,7 +89,7 @@ void xci_undo_all(struct xci_build *b)
         }
         }
     }
-    b->nundo = 0;
+    xci_undo_forget(b);
 }
 
 static void made_dir(const char *dir, void *ctx) { xci_undo_push(ctx, U_DIR, dir); }

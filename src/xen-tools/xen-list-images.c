@@ -40,7 +40,8 @@ int main(int argc, char **argv)
     int n = scandir(o.output, &ents, NULL, alphasort);
     if (n < 0) { xh_err("%s: cannot read it", o.output); return 1; }
     size_t el = strlen(o.extension);
-    int found[256] = { 0 };
+    char *found = calloc((size_t)o.nnames + 1, 1);
+    if (!found) { xh_err("out of memory"); return 1; }
     for (int i = 0; i < n; i++) {
         const char *nm = ents[i]->d_name;
         size_t l = strlen(nm);
@@ -51,7 +52,7 @@ int main(int argc, char **argv)
         if (nm[0] != '.' && l > el && !strcmp(nm + l - el, o.extension) && compcfg_read(path, &c, why, sizeof why) == 0 && c.meta[0]) {
             int want = o.nnames == 0;
             for (int k = 0; k < o.nnames; k++)
-                if (!strcmp(o.names[k], c.name)) { want = 1; if (k < 256) found[k] = 1; }
+                if (!strcmp(o.names[k], c.name)) { want = 1; found[k] = 1; }
             if (want) show(path, &c);
         }
         compcfg_free(&c);
@@ -59,8 +60,9 @@ int main(int argc, char **argv)
     }
     free(ents);
     rc = 0;
-    for (int k = 0; k < o.nnames && k < 256; k++)
+    for (int k = 0; k < o.nnames; k++)
         if (!found[k]) { xh_err("%s: no such guest in %s", o.names[k], o.output); rc = 1; }
+    free(found);
     free(o.names);
     return rc;
 }

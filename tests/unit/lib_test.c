@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "test.h"
 #include "../../src/lib/atomicfile.h"
+#include "../../src/lib/buf.h"
 #include "../../src/lib/files.h"
 #include "../../src/lib/kvconf.h"
 #include "../../src/lib/value.h"
@@ -77,6 +78,27 @@ int poll(struct pollfd *fds, nfds_t n, int tmo)
     if (poll_fails) { errno = ENOMEM; return -1; }
     struct timespec ts = { tmo / 1000, (tmo % 1000) * 1000000L };
     return ppoll(fds, n, tmo < 0 ? NULL : &ts, NULL);
+}
+
+static void bufs(void)
+{
+    char s[16];
+    struct xh_buf b;
+    xh_buf_init(&b, s, sizeof s);
+    CHECK(xh_buf_add(&b, "%s", "") == 0 && b.len == 0 && !strcmp(s, ""), "buf: empty append");
+    CHECK(xh_buf_add(&b, "%d-%s", 12, "ab") == 0 && xh_buf_add(&b, ",%s", "cd") == 0 && !strcmp(s, "12-ab,cd") && b.len == 8,
+          "buf: appends (%s)", s);
+    CHECK(xh_buf_add(&b, "%s", "0123456") == 0 && b.len == 15, "buf: exactly full (15 + NUL)");
+    CHECK(xh_buf_add(&b, "x") < 0 && !strcmp(s, "12-ab,cd0123456") && xh_buf_status(&b) < 0,
+          "buf: one byte too many fails, the text kept as it was");
+    xh_buf_init(&b, s, sizeof s);
+    int all = 0;
+    for (int i = 0; i < 1000; i++) all += xh_buf_add(&b, "nameserver %d\n", i) < 0;
+    CHECK(all == 999, "buf: the first fits, every append after the overflow fails (%d)", all);
+    CHECK(b.len < sizeof s && s[b.len] == '\0' && xh_buf_status(&b) < 0, "buf: never past its storage (len %zu)", b.len);
+    xh_buf_init(&b, s, sizeof s);
+    CHECK(xh_buf_add(&b, "%s", "much too long for it") < 0 && !strcmp(s, "") && xh_buf_add(&b, "ok") < 0,
+          "buf: a first append too long leaves an empty text; the buffer stays failed");
 }
 
 static void values(void)
@@ -241,6 +263,7 @@ static void atomic(void)
 int main(void)
 {
     sizes();
+    bufs();
     values();
     files();
     kvconf();

@@ -27,6 +27,9 @@ t_grep "beta disk" "^Disk: $T_TMP/srv/domains/beta/disk.img$" list.out
 t_nogrep "configs not ours are not listed" 'handmade' list.out
 "$XLI" --output="$T_TMP/etc" beta > one.out; t_eq "one named guest" 1 "$(grep -c '^Name:' one.out)"
 t_must_fail "unknown guest name fails" "$XLI" --output="$T_TMP/etc" nosuch
+many=(); for i in $(seq 300); do many+=(alpha); done
+"$XLI" --output="$T_TMP/etc" "${many[@]}" nosuch > many.out 2>&1; t_eq "a missing 301st name: exit 1" 1 $?
+t_grep "... named (names past the 256th are not ignored)" 'nosuch: no such guest in' many.out
 # the shared xl config reader: every disk of a list, in order
 cat > etc/five.cfg <<'EOS'
 #xci dist=bookworm arch=amd64 storage=dir:/srv network=dhcp

@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include "xendomains.h"
 #include "atomicfile.h"
+#include "buf.h"
 #include "files.h"
 #include "log.h"
 #include "spawn.h"
@@ -22,8 +23,8 @@
 void xd_record(const struct xd_conf *c, const char *name, const char *phase, int ok, const char *fmt, ...)
 {
     char path[PATH_MAX + XD_NAME_MAX + 16], msg[1024], line[1200];
+    struct xh_buf lb;
     va_list ap;
-    int n;
 
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
@@ -31,9 +32,10 @@ void xd_record(const struct xd_conf *c, const char *name, const char *phase, int
     xh_log(ok ? XH_INFO : XH_ERR, "%s: %s", name, msg);
     if (!c->state_dir[0] || !xd_name_ok(name))
         return;
-    n = snprintf(line, sizeof line, "%lld\t%s\t%s\n", (long long)time(NULL), ok ? "ok" : "failed", msg);
+    xh_buf_init(&lb, line, sizeof line);
+    xh_buf_add(&lb, "%lld\t%s\t%s\n", (long long)time(NULL), ok ? "ok" : "failed", msg);   /* fits: msg is shorter */
     snprintf(path, sizeof path, "%s/%s.%s", c->state_dir, name, phase);
-    if (xh_mkdir_p(c->state_dir, 0755, NULL, NULL) < 0 || xh_atomic_write(path, line, (size_t)n, 0644, 0) < 0)
+    if (xh_mkdir_p(c->state_dir, 0755, NULL, NULL) < 0 || xh_atomic_write(path, line, lb.len, 0644, 0) < 0)
         xh_warn("%s: cannot record the %s result: %s", path, phase, strerror(errno));
 }
 

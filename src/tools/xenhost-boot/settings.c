@@ -2,6 +2,7 @@
  * value; see settings.h and docs/boot.md. */
 #define _GNU_SOURCE
 #include "settings.h"
+#include "buf.h"
 #include "kvconf.h"
 #include "log.h"
 #include "value.h"
@@ -153,11 +154,15 @@ static int on_kv(const char *key, const char *val, const char *file, int unused,
             bad(c, file, line, key, val, "not none, comN or comN,SPEED", "left out (no serial console)");
     } else if (strcmp(key, "XEN_CMDLINE_EXTRA") == 0) {
         char *copy = strdup(val), *save = NULL, word[256];
-        size_t o = 0;
-        s->extra[0] = '\0';
+        struct xh_buf eb;
+        xh_buf_init(&eb, s->extra, sizeof s->extra);
         for (char *w = copy ? strtok_r(copy, " \t", &save) : NULL; w; w = strtok_r(NULL, " \t", &save)) {
+            size_t before = eb.len;
             if (strncmp(w, "dom0_mem=", 9) == 0) why = "dom0's memory is set by XEN_DOM0_MEM";
-            else if (xb_xen_word(w, word, sizeof word, &why) == 0 && o + strlen(word) + 2 > sizeof s->extra) why = "too long";
+            else if (xb_xen_word(w, word, sizeof word, &why) == 0 && xh_buf_add(&eb, "%s%s", eb.len ? " " : "", word) < 0) {
+                why = "too long";
+                xh_buf_truncate(&eb, before);   /* this word is left out; a shorter one may still fit */
+            }
             if (why) {
                 char what[300];
                 snprintf(what, sizeof what, "word '%s': %s", w, why);
@@ -165,7 +170,6 @@ static int on_kv(const char *key, const char *val, const char *file, int unused,
                 why = NULL;
                 continue;
             }
-            o += (size_t)sprintf(s->extra + o, "%s%s", o ? " " : "", word);
         }
         free(copy);
     } else if (strcmp(key, "XEN_PANIC_REBOOT") == 0) {

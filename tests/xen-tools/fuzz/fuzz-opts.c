@@ -1,10 +1,13 @@
-/* libFuzzer target for xen-create-image's parsers: the input is split at the
- * first 0xff byte into a command line (NUL-separated arguments) and a
- * xen-tools.conf text; both go through parsing, validation, planning and the
- * xl config writer, and the input also goes through the xl config reader of
- * the companions and the apt sources reader. Crashes, leaks and undefined
- * behaviour are findings (built with -fsanitize=fuzzer,address,undefined). */
+/* libFuzzer target for xen-create-image's parsers and writers: the input is
+ * split at the first 0xff byte into a command line (NUL-separated arguments)
+ * and a xen-tools.conf text; both go through parsing, validation, planning, the
+ * xl config writer (whose output must read back) and the writers of every
+ * per-guest file (guestfiles.c, into buffers of the size the build uses); the
+ * input also goes through the xl config reader and the apt sources reader.
+ * Crashes, leaks and undefined behaviour are findings (built with
+ * -fsanitize=fuzzer,address,undefined). */
 #include "../../../src/xen-tools/opts.h"
+#include "../../../src/xen-tools/build.h"
 #include "../../../src/xen-tools/plan.h"
 #include "../../../src/xen-tools/compcfg.h"
 #include "../../../src/lib/aptsrc.h"
@@ -50,6 +53,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             compcfg_free(&c);
         }
         free(xl);
+        /* the guest's files, each into a buffer of the build's size: a text
+         * that does not fit fails whole, never writes past the buffer */
+        char buf[8192];
+        struct xh_buf b;
+        unsigned char id[16] = { 0 };
+#define TEXT(call) do { xh_buf_init(&b, buf, sizeof buf); if ((call) == 0 && strlen(buf) != b.len) abort(); } while (0)
+        TEXT(xci_text_hostname(&o, &b));
+        TEXT(xci_text_hosts(&o, &p, &b));
+        TEXT(xci_text_fstab(&o, &p, &b));
+        TEXT(xci_text_interfaces(&o, &p, &b));
+        if (o.nameserver) TEXT(xci_text_resolv(&o, &b));
+        TEXT(xci_text_sources(&o, &p, &b));
+        TEXT(xci_text_grub(&o, &b));
+        TEXT(xci_text_machine_id(id, &b));
+#undef TEXT
     }
     xci_free(&o);
     free(args);

@@ -27,11 +27,11 @@ void xci_mac_from_name(const char *name, char out[18])
 
 struct mirror_ctx { const char *dist; char mirror[1024], security[1024]; };
 
-static int pick_mirror(const char *type, const char *uri, const char *suite, const char *comps, void *vctx)
+static int pick_mirror(const struct xh_apt_entry *e, void *vctx)
 {
     struct mirror_ctx *m = vctx;
-    (void)comps;
-    if (strcmp(type, "deb") || strlen(uri) >= sizeof m->mirror || strpbrk(uri, " '\"\\\n")) return 0;
+    const char *uri = e->uri, *suite = e->suite;
+    if (strcmp(e->type, "deb") || strlen(uri) >= sizeof m->mirror || strpbrk(uri, " '\"\\\n")) return 0;
     const char *dash = strchr(suite, '-'), *slash = strchr(suite, '/');
     size_t base = dash ? (size_t)(dash - suite) : slash ? (size_t)(slash - suite) : strlen(suite);
     char b[64];

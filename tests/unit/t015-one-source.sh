@@ -13,4 +13,9 @@ t_check "there are sources to look at" test "$(wc -l < "$T_TMP/srcs")" -gt 20
 t_eq "Debian code names are written only in src/lib/dists.h" "" \
     "$(grep -l -w -E 'buster|bullseye|trixie|forky|duke|oldstable' $(grep -v '^src/lib/dists.h$' "$T_TMP/srcs"))"
 t_check "fetch-orig reads the suite names from dists.h" grep -q 'lib/dists.h' src/build/fetch-orig
+# the host's apt sources: one reader (src/lib/aptsrc.c); the shell side runs it
+t_check "src/build/apt-entries runs the C reader, parses nothing itself" sh -c \
+    "grep -q 'apt-entries.mk' src/build/apt-entries && ! grep -v '^#' src/build/apt-entries | grep -Ewq 'awk|sed|read'"
+t_eq "deb822 fields are read only by src/lib/aptsrc.c" "src/lib/aptsrc.c" \
+    "$(grep -l -E '"(Suites|Components|Signed-By)"' $(cat "$T_TMP/srcs"))"
 t_end

@@ -16,9 +16,10 @@
 #include <string.h>
 
 static void quiet(const char *msg) { (void)msg; }
-static int count(const char *t, const char *u, const char *s, const char *c, void *ctx)
+static int count(const struct xh_apt_entry *e, void *ctx)
 {
-    (void)t; (void)u; (void)s; (void)c; ++*(int *)ctx;
+    if (!e->uri[0] || !e->suite[0]) abort();
+    ++*(int *)ctx;
     return 0;
 }
 
@@ -79,8 +80,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     compcfg_parse(text, size, &c, err, sizeof err);
     compcfg_free(&c);
     int n = 0;
-    xh_apt_parse_buf(text, size, 0, count, &n);
-    xh_apt_parse_buf(text, size, 1, count, &n);
+    xh_apt_parse_buf(text, size, "fuzz.list", 0, count, &n);
+    xh_apt_parse_buf(text, size, "fuzz.sources", 1, count, &n);
     free(text);
     return 0;
 }

@@ -18,4 +18,7 @@ t_check "src/build/apt-entries runs the C reader, parses nothing itself" sh -c \
     "grep -q 'apt-entries.mk' src/build/apt-entries && ! grep -v '^#' src/build/apt-entries | grep -Ewq 'awk|sed|read'"
 t_eq "deb822 fields are read only by src/lib/aptsrc.c" "src/lib/aptsrc.c" \
     "$(grep -l -E '"(Suites|Components|Signed-By)"' $(cat "$T_TMP/srcs"))"
+# the xendomains time budget: one formula (src/tools/xendomains/budget.c)
+t_eq "timeouts are computed only in budget.c" "src/tools/xendomains/budget.c" \
+    "$(grep -l -E '[0-9] \* c->(start|stop)_maxwait|maxwait \+ [0-9]' src/tools/xendomains/*.c)"
 t_end

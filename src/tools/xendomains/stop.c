@@ -203,8 +203,7 @@ int xd_cmd_stop(const struct xd_conf *c)
     run.ok = calloc(n, sizeof *run.ok);
     run.slots = xd_slots_new((unsigned)c->parallel, 0);
     if (!run.ok) xh_die(1, "out of memory");
-    uint64_t waves = (n + c->parallel - 1) / c->parallel + 1;
-    xd_keepalive_start(xh_now_ms() + (int64_t)(waves * (2 * c->stop_maxwait + 90)) * 1000);
+    xd_keepalive_start(xh_now_ms() + (int64_t)xd_budget_s(c, XD_STOP, n + c->parallel) * 1000);
     xh_jobs_run(n, 0, stop_one, &run);
     xd_keepalive_stop();
     for (size_t i = 0; i < n; i++) failed += !run.ok[i];

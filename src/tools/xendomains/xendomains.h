@@ -1,7 +1,8 @@
 /* xendomains.h - shared types of the xendomains engine.
  * One concern per file: conf.c (configuration), xl.c (the toolstack backend),
  * guestcfg.c (guest config files), state.c (status records, systemd notify),
- * slots.c (the parallelism bound), start.c, stop.c, report.c (status, list), main.c (command table). */
+ * slots.c (the parallelism bound), budget.c (the time a start or stop may take, the unit's
+ * timeouts), start.c, stop.c, report.c (status, list), main.c (command table). */
 #ifndef XENDOMAINS_H
 #define XENDOMAINS_H
 #include <limits.h>
@@ -100,6 +101,11 @@ struct xd_guest {
     uint64_t mem_mib;
     int ok;                     /* outcome */
 };
+/* budget.c - seconds a start or stop of n guests may take (n = 1: the unit's
+ * timeouts, "xendomains timeouts"); every timeout and keep-alive bound comes from it. */
+enum xd_op { XD_START, XD_STOP };
+uint64_t xd_budget_s(const struct xd_conf *c, enum xd_op op, size_t n);
+
 /* report.c - the guests of the auto directory and the saved images; returns
  * the number of config files that could not be used (each one logged). */
 int xd_collect(const struct xd_conf *c, struct xd_guest **gs, size_t *n, int with_images);

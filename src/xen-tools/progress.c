@@ -4,6 +4,7 @@
 #include "build.h"
 #include "../lib/log.h"
 #include "../lib/spawn.h"
+#include "../lib/testhooks.h"
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,8 +57,8 @@ void xci_phase_end(struct xci_build *b, const char *note)
     g->phase = NULL;
 }
 
-/* XENHOST_XCI_FAULT=NAME (tests) delivers SIGTERM at the start of phase NAME.
- * -1 when a signal came or an undo entry could not be recorded. */
+/* -1 when a signal came or an undo entry could not be recorded. In test builds,
+ * XENHOST_XCI_FAULT=NAME delivers SIGTERM at the start of phase NAME. */
 int xci_phase(struct xci_build *b, const char *name)
 {
     struct xci_progress *g = &b->prog;
@@ -65,7 +66,7 @@ int xci_phase(struct xci_build *b, const char *name)
     g->phase = name;
     g->t_phase = xh_now_ms();
     xh_debug("phase %s", name);
-    const char *fault = getenv("XENHOST_XCI_FAULT");
+    const char *fault = XH_TEST_ENV("XENHOST_XCI_FAULT");
     if (fault && !strcmp(fault, name)) raise(SIGTERM);
     if (isatty(2) && !b->o->verbose) {
         g->tick_on = 1;

@@ -7,6 +7,7 @@
 #include "plan.h"
 #include "../lib/files.h"
 #include "../lib/log.h"
+#include "../lib/testhooks.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,7 +53,7 @@ int main(int argc, char **argv)
     if (cli.show_version) { printf("xen-create-image %s (xenhost)\n", XCI_PROG_VERSION); return 0; }
 
     xci_defaults(&o);
-    const char *conf = getenv("XENHOST_XEN_TOOLS_CONF");  /* tests point this elsewhere */
+    const char *conf = XH_TEST_ENV("XENHOST_XEN_TOOLS_CONF");
     if ((rc = load_config(&o, conf ? conf : DEFAULT_CONF, 0)) != 0) return rc;
     if (cli.config) {
         char path[4096];
@@ -70,7 +71,7 @@ int main(int argc, char **argv)
     err[0] = '\0';
     if ((rc = xci_validate(&o, err, sizeof err)) != 0) { xh_err("%s", err); return rc; }
     if (err[0]) xh_warn("%s", err);
-    const char *apt = getenv("XENHOST_APT_DIR");          /* tests point this elsewhere */
+    const char *apt = XH_TEST_ENV("XENHOST_APT_DIR");
     if ((rc = xci_plan(&o, &p, apt ? apt : "/etc/apt", err, sizeof err)) != 0) { xh_err("%s", err); return rc; }
 
     if (o.dry_run) {

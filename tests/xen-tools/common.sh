@@ -1,10 +1,12 @@
 # tests/xen-tools/common.sh - sourced by the xen-create-image tests after lib.sh.
 XT_SRC=$T_TOP/src/xen-tools
-XCI=$XT_SRC/xen-create-image
+# xen-create-image is the test build (its hooks, src/lib/testhooks.h); XCI_PROD the one installed
+XCI=$XT_SRC/test/xen-create-image
+XCI_PROD=$XT_SRC/xen-create-image
 XDI=$XT_SRC/xen-delete-image
 XLI=$XT_SRC/xen-list-images
-make -s -C "$XT_SRC" >make.log 2>&1 || { t_fail "src/xen-tools builds with -Werror" "$(tail -20 make.log)"; t_end; }
-# Isolate from the machine: no /etc/xen-tools/xen-tools.conf, a fake apt configuration.
+make -s -C "$XT_SRC" all test >make.log 2>&1 || { t_fail "src/xen-tools builds with -Werror" "$(tail -20 make.log)"; t_end; }
+# Isolate from the machine (test-build hooks): no /etc/xen-tools/xen-tools.conf, a fake apt configuration.
 export XENHOST_XEN_TOOLS_CONF=$T_TMP/xen-tools.conf
 export XENHOST_APT_DIR=$T_TMP/apt
 mkdir -p "$XENHOST_APT_DIR/sources.list.d"

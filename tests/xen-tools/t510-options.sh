@@ -125,6 +125,16 @@ xci_out dk --hostname=a --dist=duke --dry-run
 t_eq "every Debian code name of the one list is a --dist (duke)" 0 "$(cat dk.rc)"
 t_grep "... with its NIC name and security suite" 'network: +enX0 dhcp' dk.out
 
+# --- the installed program has no test hooks (src/lib/testhooks.h)
+printf 'size = lots\n' > hook.conf
+XENHOST_XEN_TOOLS_CONF=$T_TMP/hook.conf "$XCI_PROD" --hostname=a --mirror=http://m.test/debian --dry-run > prod.out 2>&1
+t_eq "installed build: XENHOST_XEN_TOOLS_CONF is not read" 0 "$?"
+XENHOST_XEN_TOOLS_CONF=$T_TMP/hook.conf "$XCI" --hostname=a --dry-run > hook.out 2>&1
+t_eq "test build: XENHOST_XEN_TOOLS_CONF is read" 2 "$?"
+for h in XENHOST_XEN_TOOLS_CONF XENHOST_APT_DIR XENHOST_XCI_FAULT; do
+    grep -q "$h" "$XCI_PROD" && t_fail "installed build: no $h in the binary" || t_ok "installed build: no $h in the binary"
+done
+
 # --- help and version
 "$XCI" --help >help.out 2>&1; t_eq "--help exits 0" 0 $?
 for o in hostname dist mirror arch size swap noswap memory maxmem vcpus fs image dir lvm install-method install-source \

@@ -53,6 +53,10 @@ XD=$T_TOP/src/tools/xendomains/xendomains
 t_eq "unit timeouts = xendomains timeouts of the defaults" \
     "$("$XD" -c empty.conf timeouts | grep ^Timeout)" "$(grep ^Timeout "$X")"
 
+# --- the installed engine has no test hooks (src/lib/testhooks.h)
+"$XD" -c empty.conf --poll-ms 5 check > poll.out 2>&1; t_eq "installed engine: no --poll-ms option (exit 2)" 2 "$?"
+grep -q XENHOST_XD_POLL_MS "$XD" && t_fail "installed engine: no XENHOST_XD_POLL_MS in the binary" || t_ok "installed engine: no XENHOST_XD_POLL_MS in the binary"
+
 # --- the generator writes a drop-in derived from the settings
 printf 'XENDOMAINS_STOP_MAXWAIT=1000\n' > big.conf
 printf '#!/bin/sh\nexec %s -c %s "$@"\n' "$XD" "$T_TMP/big.conf" > xd-wrap; chmod +x xd-wrap

@@ -5,6 +5,7 @@
 #include "xendomains.h"
 #include "files.h"
 #include "log.h"
+#include "testhooks.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -69,10 +70,10 @@ int main(int argc, char **argv)
     static const struct option opts[] = {
         { "config", required_argument, NULL, 'c' }, { "xl", required_argument, NULL, 'x' },
         { "syslog", no_argument, NULL, 's' },       { "verbose", no_argument, NULL, 'v' },
-        { "help", no_argument, NULL, 'h' },         { "poll-ms", required_argument, NULL, 'p' },
+        { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    const char *conf_path = NULL, *xl = NULL, *poll = NULL;
+    const char *conf_path = NULL, *xl = NULL, *poll = XH_TEST_ENV("XENHOST_XD_POLL_MS");
     int use_syslog = 0, verbose = 0, o;
     struct xd_conf c;
 
@@ -83,7 +84,6 @@ int main(int argc, char **argv)
         case 'x': xl = optarg; break;
         case 's': use_syslog = 1; break;
         case 'v': verbose = 1; break;
-        case 'p': poll = optarg; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }

@@ -31,7 +31,7 @@ struct xd_conf {
     uint64_t save_margin;       /* XENDOMAINS_SAVE_MARGIN, bytes beyond the memory image */
     char state_dir[PATH_MAX];   /* XENDOMAINS_STATE_DIR */
     char xl[PATH_MAX];          /* XENDOMAINS_XL */
-    uint64_t poll_ms;           /* how often waits look again (tests shorten it) */
+    uint64_t poll_ms;           /* how often waits look again (test builds: XENHOST_XD_POLL_MS) */
 };
 
 /* conf.c */

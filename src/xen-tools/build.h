@@ -53,9 +53,11 @@ struct xci_build {
     struct xci_progress prog;   /* progress.c */
 };
 
-/* Check what exists, then build. Returns 0, 1 (failed, interrupted or refused:
- * everything this run created is removed) or 2 (refused before touching
- * anything: see xen-create-image(8), EXIT STATUS). */
+/* Check what exists, then build. Returns an exit status of xci_exits (opts.c,
+ * xen-create-image(8)): 0 built; 1 failed, interrupted, or a target exists
+ * (without --force): what this run created is removed; 2 refused before
+ * anything was touched (not root, no --install-source, a missing role, no
+ * terminal for --genpass). */
 int xci_build(const struct xci *o, struct xci_plan *p);
 
 /* undo.c */

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int comp_parse(int argc, char **argv, struct comp_opts *o, const char *usage)
+int comp_parse(int argc, char **argv, struct comp_opts *o, const char *usage, const struct xh_exit *exits)
 {
     o->output = "/etc/xen";
     o->extension = ".cfg";
@@ -25,7 +25,7 @@ int comp_parse(int argc, char **argv, struct comp_opts *o, const char *usage)
         else if (IS("dir") || IS("lvm")) slot = &v;          /* read from the config instead */
         else if (IS("test") || IS("dry-run")) { o->dry_run = 1; continue; }
         else if (IS("verbose") || IS("v")) { o->verbose = 1; continue; }
-        else if (IS("help") || IS("h")) { o->help = 1; printf("%s", usage); continue; }
+        else if (IS("help") || IS("h")) { o->help = 1; printf("%s", usage); xh_print_exits(stdout, exits); continue; }
         else if (IS("no-xen-ok")) continue;
         else { xh_err("unknown option '%s'\n%s", a, usage); return 2; }
 #undef IS

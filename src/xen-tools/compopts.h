@@ -5,6 +5,8 @@
 #define XCI_COMPOPTS_H
 
 struct comp_opts { const char *output, *extension; const char **names; int nnames, dry_run, verbose, help; };
-/* Returns 0 (with --help: usage printed, o->help set), or 2 after logging the error. */
-int comp_parse(int argc, char **argv, struct comp_opts *o, const char *usage);
+/* Returns 0 (with --help: usage and exits printed, o->help set), or 2 after logging
+ * the error. */
+struct xh_exit;
+int comp_parse(int argc, char **argv, struct comp_opts *o, const char *usage, const struct xh_exit *exits);
 #endif

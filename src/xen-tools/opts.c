@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include "opts.h"
 #include "../lib/kvconf.h"
+#include "../lib/log.h"
 #include "../lib/value.h"
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -344,6 +345,14 @@ int xci_parse_config(struct xci *o, const char *buf, size_t len, const char *nam
     return rc ? 2 : 0;
 }
 
+/* xen-create-image(8), EXIT STATUS; build.c and xen-create-image.c return these */
+const struct xh_exit xci_exits[] = {
+    { 0, "the guest was built (and with --boot started); with --dry-run: the settings are valid and the plan was printed" },
+    { 1, "the build failed or was interrupted (everything this run created is removed), a volume, config or autostart link of the guest exists (without --force), or --boot could not start the guest (which stays built)" },
+    { 2, "usage or configuration error: an unknown option, a bad value, an unreadable configuration file, no mirror, a missing --install-source or role, no terminal for --genpass, not run as root: nothing was touched" },
+    { -1, NULL },
+};
+
 void xci_usage(void *stream)
 {
     FILE *f = stream;
@@ -360,5 +369,6 @@ void xci_usage(void *stream)
     fprintf(f, "Not supported (exit 2):");
     for (size_t i = 0; i < NOPTS; i++)
         if (opts[i].kind == K_UNSUP) fprintf(f, " --%s", opts[i].name);
-    fprintf(f, "\nExit status: 0 success, 1 the build failed (nothing left behind), 2 usage or configuration error.\n");
+    fprintf(f, "\n");
+    xh_print_exits(f, xci_exits);
 }

@@ -5,6 +5,7 @@
 #define XCI_OPTS_H
 #include <stddef.h>
 #include <stdint.h>
+#include "../lib/log.h"
 
 struct xci {
     char *hostname, *dist, *mirror, *arch, *fs, *image, *dir, *lvm;
@@ -42,8 +43,9 @@ int xci_parse_config(struct xci *o, const char *buf, size_t len, const char *nam
  * others. Returns 0 or 2 with err set. Never touches the system. */
 int xci_validate(struct xci *o, char *err, size_t errlen);
 
-/* Usage text generated from the option table. */
+/* Usage text generated from the option table, and the exit statuses. */
 void xci_usage(void *stream); /* FILE * */
+extern const struct xh_exit xci_exits[];
 
 /* vsnprintf into err; returns 2 (the usage/configuration exit code). */
 int xci_errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -19,8 +19,14 @@
 static const char usage[] =
     "usage: xen-delete-image [--output=DIR] [--extension=EXT] [--dry-run] [--verbose] NAME...\n"
     "Remove guests made by xen-create-image: volumes, autostart link, xl config.\n"
-    "A running guest is refused, and so is every guest when xl cannot say which run.\nExit status: 0 all removed, 1 a removal failed or\n"
-    "was refused, 2 usage error.\n";
+    "A running guest is refused, and so is every guest when xl cannot say which run.\n";
+/* xen-delete-image(8), EXIT STATUS */
+static const struct xh_exit exits[] = {
+    { 0, "every guest named was removed (with --dry-run: would be)" },
+    { 1, "a guest was refused (running, xl could not say which guests run, a config not written by xen-create-image, missing or unreadable) or a removal failed" },
+    { 2, "usage error, or not run as root (without --dry-run)" },
+    { -1, NULL },
+};
 
 static int run_quiet(char *const argv[], int *status)
 {
@@ -151,7 +157,7 @@ int main(int argc, char **argv)
     struct comp_opts o = { 0 };
     int rc = 0;
     xh_log_init("xen-delete-image", 0);
-    if ((rc = comp_parse(argc, argv, &o, usage)) != 0) return rc;
+    if ((rc = comp_parse(argc, argv, &o, usage, exits)) != 0) return rc;
     if (o.help) return 0;
     if (!o.nnames) { xh_err("no guest named\n%s", usage); return 2; }
     if (geteuid() != 0 && !o.dry_run) { xh_err("must be run as root"); return 2; }

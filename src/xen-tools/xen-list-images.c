@@ -12,8 +12,14 @@
 
 static const char usage[] =
     "usage: xen-list-images [--output=DIR] [--extension=EXT] [NAME...]\n"
-    "List guests made by xen-create-image (their xl configs in DIR, default /etc/xen).\n"
-    "Exit status: 0 success, 1 a named guest was not found, 2 usage error.\n";
+    "List guests made by xen-create-image (their xl configs in DIR, default /etc/xen).\n";
+/* xen-list-images(8), EXIT STATUS */
+static const struct xh_exit exits[] = {
+    { 0, "success" },
+    { 1, "a guest named was not found, or DIR could not be read" },
+    { 2, "usage error" },
+    { -1, NULL },
+};
 
 static void show(const char *path, const struct compcfg *c)
 {
@@ -34,7 +40,7 @@ int main(int argc, char **argv)
     struct comp_opts o = { 0 };
     int rc;
     xh_log_init("xen-list-images", 0);
-    if ((rc = comp_parse(argc, argv, &o, usage)) != 0) return rc;
+    if ((rc = comp_parse(argc, argv, &o, usage, exits)) != 0) return rc;
     if (o.help) return 0;
     struct dirent **ents = NULL;
     int n = scandir(o.output, &ents, NULL, alphasort);

@@ -1,6 +1,5 @@
-/* xendomains - start and stop Xen guests with the host.
- * Exit status: 0 success, 1 an operation failed (each guest's outcome is
- * logged and recorded), 2 usage or bad configuration. */
+/* xendomains - start and stop Xen guests with the host. Exit statuses: the
+ * table below, as in xendomains(8). */
 #define _GNU_SOURCE
 #include "xendomains.h"
 #include "files.h"
@@ -54,6 +53,14 @@ static const struct cmd {
     { "check",    xd_cmd_check,    0, "read the settings and print them (exit 2 if they are bad)" },
 };
 
+/* xendomains(8), EXIT STATUS */
+static const struct xh_exit exits[] = {
+    { 0, "success" },
+    { 1, "an operation failed for some guest (each one logged and recorded), or the running domains could not be listed" },
+    { 2, "usage error or bad settings (file, line, key and reason are named)" },
+    { -1, NULL },
+};
+
 static void usage(FILE *f)
 {
     fprintf(f, "usage: %s [-c FILE] [--xl PATH] [--syslog] [-v] COMMAND\n"
@@ -63,6 +70,7 @@ static void usage(FILE *f)
                "  -v, --verbose      debug messages\ncommands:\n", xh_prog());
     for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++)
         fprintf(f, "  %-9s %s\n", cmds[i].name, cmds[i].help);
+    xh_print_exits(f, exits);
 }
 
 int main(int argc, char **argv)

@@ -1,6 +1,6 @@
 /* xenhost-boot - boot settings and the safe first boot of a Xen host.
- * See xenhost-boot(8) and docs/boot.md. Exit: 0 success, 1 an operation failed,
- * 2 usage or bad configuration. */
+ * See xenhost-boot(8) and docs/boot.md. Exit statuses: the table below, as in
+ * xenhost-boot(8). */
 #define _GNU_SOURCE
 #include "buf.h"
 #include "log.h"
@@ -91,12 +91,21 @@ static const struct cmd {
     { "retry",     cmd_retry,     "forget a failed trial so that the next boot tries Xen again" },
 };
 
+/* xenhost-boot(8), EXIT STATUS */
+static const struct xh_exit exits[] = {
+    { 0, "success" },
+    { 1, "an operation failed (confirm: the trial boot was not confirmed; retry: GRUB's environment block was not written)" },
+    { 2, "usage error or bad configuration (grub-args: some values were left out, each one named; the output is still complete)" },
+    { -1, NULL },
+};
+
 static void usage(FILE *f)
 {
     fputs(USAGE, f);
     fputs("commands:\n", f);
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         fprintf(f, "  %-10s %s\n", cmds[i].name, cmds[i].help);
+    xh_print_exits(f, exits);
 }
 
 int main(int argc, char **argv)

@@ -45,6 +45,14 @@ static int collect(const char *k, const char *v, const char *f, int l, void *ctx
     return 0;
 }
 
+struct both { struct kv kv; char text[512]; };   /* kv first: collect() takes it too */
+static void bad_line(const char *msg, void *ctx)
+{
+    struct both *b = ctx;
+    size_t n = strlen(b->text);
+    snprintf(b->text + n, sizeof b->text - n, "%s\n", msg);
+}
+
 static void kvconf(void)
 {
     const char *shell = "# comment\nA=1\nexport B=\"two words\"\nC='x$y'\n  D=plain # trailing\nE=\n";
@@ -69,6 +77,22 @@ static void kvconf(void)
     CHECK_STR(kv.vals[0], "bookworm", "spaced value trimmed, comment dropped");
     CHECK_STR(kv.vals[1], "1.1.1.1 9.9.9.9", "spaced value keeps inner blanks");
     CHECK(xh_kv_parse_file("/nonexistent/x", XH_KV_SHELL, collect, &kv, err, sizeof err) == -2, "missing file is -2");
+
+    /* each line on its own: a bad line is reported with its number, the rest is read */
+    char dir[] = "/tmp/xh-kv.XXXXXX", path[300];
+    REQUIRE(mkdtemp(dir), "mkdtemp %s", dir);
+    snprintf(path, sizeof path, "%s/f.conf", dir);
+    FILE *f = fopen(path, "w");
+    REQUIRE(f && fputs("A=1\nbogus\nB=$(x)\nC=3\n", f) >= 0 && fclose(f) == 0, "write %s", path);
+    struct both bd = { .kv.n = 0, .text = "" };
+    rc = xh_kv_parse_file_each(path, XH_KV_SHELL, collect, bad_line, &bd, err, sizeof err);
+    CHECK(rc == 0 && bd.kv.n == 2 && !strcmp(bd.kv.keys[1], "C"), "a bad line costs only itself (rc %d, %d keys)", rc, bd.kv.n);
+    CHECK(strstr(bd.text, "f.conf:2: expected KEY=VALUE") && strstr(bd.text, "f.conf:3: B: shell syntax"),
+          "each bad line reported with its own number (%s)", bd.text);
+    CHECK(xh_kv_parse_file_each(dir, XH_KV_SHELL, collect, bad_line, &bd, err, sizeof err) == -1 && strstr(err, "Is a directory"),
+          "a directory is an unreadable file (%s)", err);
+    snprintf(path, sizeof path, "rm -rf %s", dir);
+    (void)!system(path);
 }
 
 /* This program's poll(): fails on demand, to see what xh_run reports then. */

@@ -99,8 +99,8 @@ struct ctx {
     struct xb_settings *s;
     const char *mem;    /* XEN_DOM0_MEM, checked after the host size is known */
     char mem_buf[128];
-    char mem_where[600];
-    int lineno;         /* the line being parsed (lines are parsed one at a time) */
+    const char *mem_file;
+    int mem_line;
 };
 
 static void bad(struct ctx *c, const char *file, int line, const char *key, const char *val,
@@ -110,19 +110,18 @@ static void bad(struct ctx *c, const char *file, int line, const char *key, cons
     c->s->errors++;
 }
 
-static int on_kv(const char *key, const char *val, const char *file, int unused, void *vctx)
+static int on_kv(const char *key, const char *val, const char *file, int line, void *vctx)
 {
     struct ctx *c = vctx;
-    int line = c->lineno;
     struct xb_settings *s = c->s;
     const char *why = NULL;
     uint64_t n;
     int b;
 
-    (void)unused;
     if (strcmp(key, "XEN_DOM0_MEM") == 0) {
         snprintf(c->mem_buf, sizeof c->mem_buf, "%s", val);
-        snprintf(c->mem_where, sizeof c->mem_where, "%s:%d", file, line);
+        c->mem_file = file;
+        c->mem_line = line;
         c->mem = c->mem_buf;
     } else if (strcmp(key, "XEN_DOM0_VCPUS") == 0) {
         if (!*val || strcasecmp(val, "all") == 0)
@@ -190,30 +189,19 @@ static int on_kv(const char *key, const char *val, const char *file, int unused,
     return 0;
 }
 
-/* Parse line by line so that one bad line costs only itself. */
+/* A line that is not KEY=VALUE costs only itself. */
+static void bad_line(const char *msg, void *vctx)
+{
+    struct ctx *c = vctx;
+    xh_err("%s; line ignored", msg);
+    c->s->errors++;
+}
+
 static void parse_conf(const char *path, struct ctx *c)
 {
-    FILE *f = fopen(path, "re");
-    char *line = NULL, err[512];
-    size_t cap = 0;
-    ssize_t len;
-    int lineno = 0;
-
-    if (!f) {
-        if (errno != ENOENT) { xh_err("%s: %s; using the defaults", path, strerror(errno)); c->s->errors++; }
-        return;
-    }
-    while ((len = getline(&line, &cap, f)) >= 0) {
-        c->lineno = ++lineno;
-        if (xh_kv_parse_buf(line, (size_t)len, path, XH_KV_SHELL, on_kv, c, err, sizeof err) == 0)
-            continue;
-        /* err is "path:1: reason": report it with the real line number */
-        const char *reason = strstr(err, ":1: ");
-        xh_err("%s:%d: %s; line ignored", path, lineno, reason ? reason + 4 : err);
-        c->s->errors++;
-    }
-    free(line);
-    fclose(f);
+    char err[512];
+    int rc = xh_kv_parse_file_each(path, XH_KV_SHELL, on_kv, bad_line, c, err, sizeof err);
+    if (rc == -1) { xh_err("%s; using the defaults", err); c->s->errors++; }
 }
 
 void xb_settings_load(const struct xb_sources *src, struct xb_settings *s)
@@ -242,18 +230,14 @@ void xb_settings_load(const struct xb_sources *src, struct xb_settings *s)
     if (c.mem && *c.mem && strcasecmp(c.mem, "auto") != 0) {
         uint64_t bytes = 0;
         const char *why = NULL;
-        char line[600], instead[96];
+        char instead[96];
         snprintf(instead, sizeof instead, "using auto (%llum)", (unsigned long long)s->dom0_mem_mib);
-        snprintf(line, sizeof line, "%s", c.mem_where);
-        char *colon = strrchr(line, ':');
-        int ln = colon ? atoi(colon + 1) : 0;
-        if (colon) *colon = '\0';
         if (xh_parse_size(c.mem, MIB, &bytes, &why) < 0)
-            bad(&c, line, ln, "XEN_DOM0_MEM", c.mem, why ? why : "not a size", instead);
+            bad(&c, c.mem_file, c.mem_line, "XEN_DOM0_MEM", c.mem, why ? why : "not a size", instead);
         else if (bytes / MIB < MIN_DOM0_MIB)
-            bad(&c, line, ln, "XEN_DOM0_MEM", c.mem, "less than 256M, too small for dom0", instead);
+            bad(&c, c.mem_file, c.mem_line, "XEN_DOM0_MEM", c.mem, "less than 256M, too small for dom0", instead);
         else if (bytes / MIB >= s->host_mib + 1024)
-            bad(&c, line, ln, "XEN_DOM0_MEM", c.mem, "more than the host's memory", instead);
+            bad(&c, c.mem_file, c.mem_line, "XEN_DOM0_MEM", c.mem, "more than the host's memory", instead);
         else { s->dom0_mem_mib = bytes / MIB; s->mem_auto = 0; }
     }
 }

@@ -25,7 +25,7 @@ void xci_mac_from_name(const char *name, char out[18])
              (unsigned)(h >> 8) & 0xff, (unsigned)h & 0xff);
 }
 
-struct mirror_ctx { const char *dist; char mirror[1024], security[1024]; };
+struct mirror_ctx { char mirror[1024], security[1024]; };
 
 static int pick_mirror(const struct xh_apt_entry *e, void *vctx)
 {
@@ -89,7 +89,7 @@ int xci_plan(const struct xci *o, struct xci_plan *p, const char *apt_dir, char 
         p->prefix = slash ? xci_netmask_prefix(slash) : xci_netmask_prefix(o->netmask);
     }
 
-    struct mirror_ctx m = { .dist = o->dist };
+    struct mirror_ctx m = { "", "" };
     if (di && di->debian) xh_apt_sources(apt_dir, pick_mirror, &m);
     if (o->mirror) snprintf(p->mirror, sizeof p->mirror, "%s", o->mirror);
     else if (m.mirror[0]) snprintf(p->mirror, sizeof p->mirror, "%s", m.mirror);
@@ -124,7 +124,7 @@ static const char *loader(const struct xci *o)
 
 char *xci_xl_config(const struct xci *o, const struct xci_plan *p)
 {
-    char *buf = NULL, mem[32];
+    char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     if (!f) return NULL;
@@ -137,7 +137,6 @@ char *xci_xl_config(const struct xci *o, const struct xci_plan *p)
     fprintf(f, "name        = \"%s\"\n", o->hostname);
     fprintf(f, "type        = \"%s\"\n", o->type);
     fprintf(f, "kernel      = \"%s\"\n", loader(o));
-    xh_format_size(o->memory >> 20, mem, sizeof mem);
     fprintf(f, "memory      = %llu\n", (unsigned long long)(o->memory >> 20));
     if (o->maxmem) fprintf(f, "maxmem      = %llu\n", (unsigned long long)(o->maxmem >> 20));
     fprintf(f, "vcpus       = %llu\n", (unsigned long long)o->vcpus);

@@ -47,6 +47,8 @@ fail:
     return -1;
 }
 
+const char *xh_read_file_why(int errnum) { return errnum == EFBIG ? "file too large" : strerror(errnum); }
+
 /* make one directory; an existing one is fine. Returns 1 made, 0 there, -1 error */
 static int one_dir(const char *dir, mode_t mode)
 {

@@ -9,6 +9,8 @@
  * bytes (which may themselves hold NULs). Returns 0, or -1 with errno set (EFBIG:
  * larger than max bytes) and *buf NULL. */
 int xh_read_file(const char *path, size_t max, char **buf, size_t *len);
+/* The reason xh_read_file failed with errnum, for a message ("file too large", or strerror). */
+const char *xh_read_file_why(int errnum);
 
 /* mkdir -p -m MODE: make path and its missing parents; path gets mode, parents
  * 0755 (both under the umask). made(dir, ctx), when given, is called for each

@@ -155,7 +155,7 @@ static int parse_file(const char *path, enum xh_kv_dialect d, xh_kv_fn fn, xh_kv
     int rc;
 
     if (xh_read_file(path, MAX_FILE, &buf, &n) < 0) {
-        snprintf(err, errlen, "%s: %s", path, errno == EFBIG ? "file too large" : strerror(errno));
+        snprintf(err, errlen, "%s: %s", path, xh_read_file_why(errno));
         return errno == ENOENT ? -2 : -1;
     }
     rc = parse(buf, n, path, d, fn, bad, ctx, err, errlen);
@@ -173,9 +173,4 @@ int xh_kv_parse_file_each(const char *path, enum xh_kv_dialect d, xh_kv_fn fn, x
                           char *err, size_t errlen)
 {
     return parse_file(path, d, fn, bad, ctx, err, errlen);
-}
-
-int xh_kv_unknown(char *buf, size_t len, const char *file, int line, const char *key)
-{
-    return snprintf(buf, len, "%s:%d: %s: unknown setting, ignoring", file, line, key);
 }

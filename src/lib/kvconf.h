@@ -33,7 +33,7 @@ int xh_kv_parse_file(const char *path, enum xh_kv_dialect d, xh_kv_fn fn, void *
 typedef void (*xh_kv_bad_fn)(const char *msg, void *ctx);
 int xh_kv_parse_file_each(const char *path, enum xh_kv_dialect d, xh_kv_fn fn, xh_kv_bad_fn bad, void *ctx,
                           char *err, size_t errlen);
-/* The one wording of an unknown key, for the caller to log as a warning:
- * "FILE:LINE: KEY: unknown setting, ignoring". Returns snprintf's value. */
-int xh_kv_unknown(char *buf, size_t len, const char *file, int line, const char *key);
+/* The one wording of an unknown key, a format for the caller's warning with the
+ * arguments file, line, key: "FILE:LINE: KEY: unknown setting, ignoring". */
+#define XH_KV_UNKNOWN "%s:%d: %s: unknown setting, ignoring"
 #endif

@@ -132,7 +132,7 @@ int xh_xlcfg_read(const char *path, xh_xlcfg_fn fn, void *ctx, char *why, size_t
     int rc;
 
     if (xh_read_file(path, XH_XLCFG_MAX, &buf, &n) < 0) {
-        snprintf(why, whylen, "%s: %s", path, errno == EFBIG ? "file too large" : strerror(errno));
+        snprintf(why, whylen, "%s: %s", path, xh_read_file_why(errno));
         return -1;
     }
     sub[0] = '\0';

@@ -69,7 +69,7 @@ int compcfg_read(const char *path, struct compcfg *c, char *why, size_t whylen)
     size_t len;
     memset(c, 0, sizeof *c);
     if (xh_read_file(path, XH_XLCFG_MAX, &buf, &len) < 0) {
-        snprintf(why, whylen, "%s: %s", path, errno == EFBIG ? "file too large" : strerror(errno));
+        snprintf(why, whylen, "%s: %s", path, xh_read_file_why(errno));
         return -1;
     }
     int rc = compcfg_parse(buf, len, c, sub, sizeof sub);

@@ -13,20 +13,28 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Scripts may edit files in place: then the tree must not share inodes with the cache. */
-int xci_hooks_present(const struct xci *o)
+/* fn(path, ctx) for each hook: the executable regular files of HOOKSDIR not starting
+ * with '.', in name order, until fn returns non-zero (that value is returned). */
+static int each_hook(const struct xci *o, int (*fn)(const char *path, void *ctx), void *ctx)
 {
     struct dirent **ents = NULL;
-    int k = scandir(o->hooksdir, &ents, NULL, alphasort), found = 0;
+    int k = scandir(o->hooksdir, &ents, NULL, alphasort), rc = 0;
     for (int i = 0; i < k; i++) {
         char path[PATH_MAX];
+        struct stat st;
         pf(path, sizeof path, "%s/%s", o->hooksdir, ents[i]->d_name);
-        if (ents[i]->d_name[0] != '.' && access(path, X_OK) == 0) found = 1;
+        if (!rc && ents[i]->d_name[0] != '.' && stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0)
+            rc = fn(path, ctx);
         free(ents[i]);
     }
     free(ents);
-    return found;
+    return rc;
 }
+
+static int found(const char *path, void *ctx) { (void)path; (void)ctx; return 1; }
+
+/* Scripts may edit files in place: then the tree must not share inodes with the cache. */
+int xci_hooks_present(const struct xci *o) { return each_hook(o, found, NULL); }
 
 int xci_roles_check(const struct xci *o)
 {
@@ -40,6 +48,14 @@ int xci_roles_check(const struct xci *o)
     }
     free(copy);
     return bad ? 2 : 0;
+}
+
+struct hook_run { struct xci_build *b; char **envp; };
+static int run_hook(const char *path, void *ctx)
+{
+    struct hook_run *h = ctx;
+    char *argv[] = { (char *)path, (char *)h->b->p->stage, NULL };
+    return xci_run_env(h->b, "hook", argv, h->envp) < 0 ? -1 : 0;
 }
 
 int xci_run_scripts(struct xci_build *b)
@@ -64,22 +80,8 @@ int xci_run_scripts(struct xci_build *b)
     for (int i = 0; i < n; i++) envp[i] = e[i];
     envp[n] = NULL;
 
-    if (o->hooks) {
-        struct dirent **ents = NULL;
-        int k = scandir(o->hooksdir, &ents, NULL, alphasort), rc = 0;
-        for (int i = 0; i < k; i++) {
-            char path[PATH_MAX];
-            pf(path, sizeof path, "%s/%s", o->hooksdir, ents[i]->d_name);
-            struct stat st;
-            if (!rc && ents[i]->d_name[0] != '.' && stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0) {
-                char *argv[] = { path, (char *)p->stage, NULL };
-                if (xci_run_env(b, "hook", argv, envp) < 0) rc = -1;
-            }
-            free(ents[i]);
-        }
-        free(ents);
-        if (rc) return -1;
-    }
+    struct hook_run hr = { b, envp };
+    if (o->hooks && each_hook(o, run_hook, &hr) != 0) return -1;
     if (o->role) {
         char *copy = strdup(o->role), *save = NULL;
         int rc = 0;

@@ -312,7 +312,7 @@ static int conf_kv(const char *key, const char *value, const char *file, int lin
 
     snprintf(where, sizeof where, "%s:%d: %s", file, line, key);
     if (!d || !(d->where & CONF)) {
-        xh_kv_unknown(msg, sizeof msg, file, line, key);
+        snprintf(msg, sizeof msg, XH_KV_UNKNOWN, file, line, key);
         if (c->warn) c->warn(msg);
         return 0;
     }

@@ -24,7 +24,7 @@ static int load_config(struct xci *o, const char *path, int must_exist)
     size_t len;
     if (xh_read_file(path, 4u << 20, &buf, &len) < 0) {
         if (!must_exist && errno == ENOENT) return 0;
-        xh_err("%s: %s", path, errno == EFBIG ? "file too large" : strerror(errno));
+        xh_err("%s: %s", path, xh_read_file_why(errno));
         return 2;
     }
     int rc = xci_parse_config(o, buf, len, path, warn_cb, err, sizeof err);

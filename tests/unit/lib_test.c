@@ -138,7 +138,7 @@ static void values(void)
     for (size_t i = 0; i < sizeof junk / sizeof *junk; i++)
         CHECK(xh_parse_bool(junk[i], &b) < 0, "booleans: '%s' is not one", junk[i]);
     char msg[128];
-    xh_kv_unknown(msg, sizeof msg, "/etc/x.conf", 7, "FROB");
+    snprintf(msg, sizeof msg, XH_KV_UNKNOWN, "/etc/x.conf", 7, "FROB");
     CHECK_STR(msg, "/etc/x.conf:7: FROB: unknown setting, ignoring", "the one unknown-key message");
 }
 

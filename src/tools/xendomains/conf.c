@@ -73,9 +73,7 @@ static int set_key(const char *k, const char *v, const char *file, int line, voi
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
         if (!strcmp(keys[i].name, k)) key = &keys[i];
     if (!key) {
-        char msg[1024];
-        xh_kv_unknown(msg, sizeof msg, file, line, k);
-        xh_warn("%s", msg);
+        xh_warn(XH_KV_UNKNOWN, file, line, k);
         return 0;
     }
     field = (char *)c + key->off;

@@ -182,9 +182,7 @@ static int on_kv(const char *key, const char *val, const char *file, int line, v
         if (xh_parse_bool(val, &b) == 0) s->trial = b;
         else bad(c, file, line, key, val, "not yes or no", "using yes");
     } else {
-        char msg[1024];
-        xh_kv_unknown(msg, sizeof msg, file, line, key);
-        xh_warn("%s", msg);
+        xh_warn(XH_KV_UNKNOWN, file, line, key);
     }
     return 0;
 }

@@ -2,6 +2,7 @@
  * command line and xen-tools.conf; usage is printed from it. */
 #define _GNU_SOURCE
 #include "opts.h"
+#include "../lib/guestbridge.h"
 #include "../lib/kvconf.h"
 #include "../lib/log.h"
 #include "../lib/value.h"
@@ -65,7 +66,7 @@ static const struct optdef opts[] = {
     { "nameserver",       K_STR,   O(nameserver),       BOTH, 0, 0, "LIST",   "name servers, blank- or comma-separated" },
     { "mac",              K_STR,   O(mac),              BOTH, 0, 0, "MAC",    "MAC address (default: 00:16:3e:xx:xx:xx derived from the hostname)" },
     { "randommac",        K_BOOL,  O(randommac),        BOTH, 0, 0, NULL,     "random MAC address in 00:16:3e:xx:xx:xx" },
-    { "bridge",           K_STR,   O(bridge),           BOTH, 0, 0, "BR",     "bridge the guest's interface is attached to" },
+    { "bridge",           K_STR,   O(bridge),           BOTH, 0, 0, "BR",     "bridge the guest's interface is attached to (default: XENHOST_GUEST_BRIDGE in /etc/default/xenhost-network, else xenbr0)" },
     { "vifname",          K_STR,   O(vifname),          BOTH, 0, 0, "NAME",   "name of the guest's interface in dom0" },
     { "password",         K_STR,   O(password),         BOTH, 0, 0, "PW",     "root password (stored hashed)" },
     { "genpass",          K_INT,   O(genpass),          BOTH, 0, 1, "0|1",    "generate a root password, shown once on the terminal" },
@@ -220,7 +221,7 @@ void xci_defaults(struct xci *o)
     set_str(&o->cachedir, "/var/cache/xenhost/xen-create-image");
     set_str(&o->output, "/etc/xen");
     set_str(&o->extension, ".cfg");
-    set_str(&o->bridge, "xenbr0");
+    set_str(&o->bridge, XH_GUEST_BRIDGE_DEFAULT);   /* main() reads the host's setting over it */
     set_str(&o->hash_method, "yescrypt");
     set_str(&o->roledir, "/etc/xen-tools/role.d");
     set_str(&o->hooksdir, "/etc/xen-tools/hooks.d");

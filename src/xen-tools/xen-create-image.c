@@ -6,12 +6,14 @@
 #include "opts.h"
 #include "plan.h"
 #include "../lib/files.h"
+#include "../lib/guestbridge.h"
 #include "../lib/log.h"
 #include "../lib/testhooks.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define DEFAULT_CONF "/etc/xen-tools/xen-tools.conf"
 
@@ -53,6 +55,17 @@ int main(int argc, char **argv)
     if (cli.show_version) { printf("xen-create-image %s (xenhost)\n", XCI_PROG_VERSION); return 0; }
 
     xci_defaults(&o);
+    /* the guests' default bridge is the host's one setting (docs/network.md);
+     * xen-tools.conf's "bridge =" and --bridge, read after it, still win */
+    const char *netdef = XH_TEST_ENV("XENHOST_NETWORK_DEFAULTS");
+    char bridge[64], why[600];
+    if (xh_guest_bridge(netdef ? netdef : XH_NETWORK_DEFAULTS, bridge, sizeof bridge, why, sizeof why) < 0) {
+        xh_err("%s", why);
+        return 2;
+    }
+    free(o.bridge);
+    o.bridge = strdup(bridge);
+    if (!o.bridge) { xh_err("out of memory"); return 1; }
     const char *conf = XH_TEST_ENV("XENHOST_XEN_TOOLS_CONF");
     if ((rc = load_config(&o, conf ? conf : DEFAULT_CONF, 0)) != 0) return rc;
     if (cli.config) {
@@ -78,6 +91,13 @@ int main(int argc, char **argv)
         xci_print_plan(&o, &p, stdout);
         xci_free(&o);
         return 0;
+    }
+    {
+        char sys[128];
+        snprintf(sys, sizeof sys, "/sys/class/net/%s/bridge", o.bridge);
+        if (access(sys, F_OK) != 0)
+            xh_warn("bridge %s does not exist on this host: the guest's vif cannot be connected until it does "
+                    "(xenhost-network setup makes it)", o.bridge);
     }
     rc = xci_build(&o, &p);
     xci_free(&o);

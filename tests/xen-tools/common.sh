@@ -9,6 +9,7 @@ make -s -C "$XT_SRC" all test >make.log 2>&1 || { t_fail "src/xen-tools builds w
 # Isolate from the machine (test-build hooks): no /etc/xen-tools/xen-tools.conf, a fake apt configuration.
 export XENHOST_XEN_TOOLS_CONF=$T_TMP/xen-tools.conf
 export XENHOST_APT_DIR=$T_TMP/apt
+export XENHOST_NETWORK_DEFAULTS=$T_TMP/xenhost-network.defaults   # absent: xenbr0
 mkdir -p "$XENHOST_APT_DIR/sources.list.d"
 : > "$XENHOST_XEN_TOOLS_CONF"
 cat > "$XENHOST_APT_DIR/sources.list.d/debian.sources" <<'EOS'

@@ -147,6 +147,24 @@ t_ok "--help lists every xen-tools option in the issue"
 "$XCI" --version | grep -q '^xen-create-image ' && t_ok "--version" || t_fail "--version"
 
 # --- xen-tools.conf: defaults, overrides, unknown keys, shell values, errors
+# the default bridge is the host's one setting (docs/network.md): XENHOST_GUEST_BRIDGE in
+# /etc/default/xenhost-network; xen-tools.conf's "bridge =" and --bridge win over it
+printf '# set by xenhost-network setup\nXENHOST_GUEST_BRIDGE=xenbr-nat\n' > "$XENHOST_NETWORK_DEFAULTS"
+xci_out gb --hostname=gb1 --dry-run
+t_grep "default bridge from XENHOST_GUEST_BRIDGE" "bridge=xenbr-nat' \]$" gb.out
+xci_out gbc --hostname=gb1 --bridge=br9 --dry-run
+t_grep "--bridge wins over the setting" "bridge=br9' \]$" gbc.out
+echo 'bridge = br-conf' > gbx.conf
+xci_out gbx --hostname=gb1 --config="$T_TMP/gbx.conf" --dry-run
+t_grep "a config file's bridge = wins over the setting" "bridge=br-conf' \]$" gbx.out
+printf 'XENHOST_GUEST_BRIDGE=\n' > "$XENHOST_NETWORK_DEFAULTS"
+xci_out gbe --hostname=gb1 --dry-run
+t_grep "an empty setting means xenbr0" "bridge=xenbr0' \]$" gbe.out
+printf 'XENHOST_GUEST_BRIDGE="bad bridge name"\n' > "$XENHOST_NETWORK_DEFAULTS"
+xci_out gbb --hostname=gb1 --dry-run
+t_eq "a bad setting is a configuration error (exit 2)" 2 "$(cat gbb.rc)"
+t_grep "... naming the file and the value" 'xenhost-network.defaults: XENHOST_GUEST_BRIDGE="bad bridge name": not an interface name' gbb.out
+rm -f "$XENHOST_NETWORK_DEFAULTS"
 cat > "$XENHOST_XEN_TOOLS_CONF" <<'EOC'
 # a xen-tools.conf as admins have it
 size   = 2G       # Root disk

@@ -85,7 +85,8 @@ int xh_xlcfg_parse(const char *text, size_t len, xh_xlcfg_fn fn, void *ctx, char
         skip_blank(&l);
         if (l.p >= l.end) break;
         line = l.line;
-        while (l.p < l.end && (isalnum((unsigned char)*l.p) || *l.p == '_')) {
+        /* xl's own lexer: [a-z][._0-9a-z]* (xl.conf has vif.default.bridge) */
+        while (l.p < l.end && (isalnum((unsigned char)*l.p) || *l.p == '_' || (k > 0 && *l.p == '.'))) {
             if (k + 1 >= sizeof key) { err = "setting name too long"; goto fail; }
             key[k++] = *l.p++;
         }

@@ -206,7 +206,10 @@ static void xlcfg(void)
     s.text[0] = '\0';
     CHECK(xh_xlcfg_parse("a = 1\nstop = 2\nb = 3\n", 18, record, &s, why, sizeof why) == 7 && !strstr(s.text, ":b"),
           "a callback's value stops the walk");
-    const char *bad[] = { "name \"x\"\n", "name = \"x\n", "disk = [ 'a' 'b' ]\n", "disk = [ 'a',\n", "a = 1 b = 2\n", "= 1\n" };
+    s.text[0] = '\0';
+    CHECK(xh_xlcfg_parse("vif.default.bridge=\"xenbr0\"\n", 28, record, &s, why, sizeof why) == 0 &&
+          !strcmp(s.text, "1:vif.default.bridge|xenbr0\n"), "xl.conf's dotted keys (%s)", s.text);
+    const char *bad[] = { "name \"x\"\n", "name = \"x\n", "disk = [ 'a' 'b' ]\n", "disk = [ 'a',\n", "a = 1 b = 2\n", "= 1\n", ".a = 1\n" };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         why[0] = '\0';
         CHECK(xh_xlcfg_parse(bad[i], strlen(bad[i]), record, &s, why, sizeof why) == -1 && !strncmp(why, "line ", 5),

@@ -122,7 +122,7 @@ static int cmd_setup(struct xn_opts *o)
         } else {
             xn_pf(p.bridge, sizeof p.bridge, "%s", o->bridge ? o->bridge : XN_DEFAULT_BRIDGE);
             if (xn_link_master(up, master, sizeof master)) {
-                xn_pf(why, sizeof why, "%s is already a port of %s: use --uplink %s (setup then makes %s the guests' bridge and changes no network file)", up, master, master, master);
+                xn_pf(why, sizeof why, "%s is already a port of the bridge %s: use --uplink %s (setup then makes %s the guests' bridge and changes no network file)", up, master, master, master);
                 return refuse(why);
             }
             if (xn_link_unbridgeable(up, why, sizeof why)) return refuse(why);

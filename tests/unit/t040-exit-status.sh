@@ -10,7 +10,8 @@ man_exits() {
 }
 help_exits() { "$@" 2>&1 | sed -n '/^Exit status:$/,$p' | sed -n 's/^  \([0-9]*\)  /\1 /p'; }
 for p in src/xen-tools/xen-create-image:--help src/xen-tools/xen-delete-image:--help src/xen-tools/xen-list-images:--help \
-         src/tools/xendomains/xendomains:--help src/tools/xenhost-boot/xenhost-boot:-h; do
+         src/tools/xendomains/xendomains:--help src/tools/xenhost-boot/xenhost-boot:-h \
+         src/tools/xenhost-network/xenhost-network:--help; do
     bin=$T_TOP/${p%%:*} page=$T_TOP/${p%%:*}.8 name=${p%%:*}; name=${name##*/}
     man_exits "$page" > "$name.man"; help_exits "$bin" "${p##*:}" > "$name.help"
     t_check "$name: the man page has an EXIT STATUS table" test "$(wc -l < "$name.man")" -ge 3
@@ -27,4 +28,7 @@ t_grep "... says so" 'must be run as root' xci.out
 t_eq "... nothing touched" "" "$(ls -A scratch)"
 nobody "$T_TOP/src/xen-tools/xen-delete-image" --output="$T_TMP/scratch" a > xdi.out 2>&1
 t_eq "xen-delete-image not as root: exit 2" 2 "$?"
+nobody "$T_TOP/src/tools/xenhost-network/xenhost-network" setup --dry-run > xn.out 2>&1
+t_eq "xenhost-network setup not as root: exit 2" 2 "$?"
+t_grep "... says so" 'setup: must be run as root' xn.out
 t_end

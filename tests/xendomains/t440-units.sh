@@ -10,7 +10,7 @@ UNITS=$(cd "$I/systemd" && ls *.service *.mount)
 R=$T_TMP/root
 mkdir -p "$R/usr/lib/systemd/system"
 cp -a /lib/systemd/system/. "$R/usr/lib/systemd/system/"
-for b in usr/sbin/xenstored usr/sbin/xenconsoled usr/sbin/xenwatchdogd usr/sbin/xendomains \
+for b in usr/sbin/xenstored usr/sbin/xenconsoled usr/sbin/xenwatchdogd usr/sbin/xendomains usr/sbin/xenhost-network \
          usr/lib/xen/bin/xen-init-dom0 usr/lib/xen/bin/xenhost-dom0-check bin/true bin/echo bin/mkdir bin/sh; do
     mkdir -p "$R/$(dirname $b)"; printf '#!/bin/sh\n' > "$R/$b"; chmod 755 "$R/$b"
 done
@@ -32,6 +32,14 @@ for u in $UNITS; do
     case $u in
     proc-xen.mount) t_grep "$u: only where /proc/xen exists" '^ConditionPathExists=/proc/xen$' "$f" ;;
     xend.service) t_grep "$u: starts xencommons" '^Requires=xencommons.service' "$f" ;;
+    # the host's network (docs/network.md): also on native Linux, after a failed trial boot of Xen
+    xenhost-network-restore.service)
+        t_grep "$u: before any network stack" '^Before=network-pre.target networking.service .*systemd-networkd.service' "$f"
+        t_grep "$u: early, without the default dependencies" '^DefaultDependencies=no$' "$f"
+        t_grep "$u: only when a trial was pending" '^ConditionPathExists=/var/lib/xenhost-network/trial$' "$f" ;;
+    xenhost-network-nat.service)
+        t_grep "$u: only where setup made a NAT network" '^ConditionPathExists=/etc/xenhost-network/nat.conf$' "$f"
+        t_grep "$u: after nftables.service (its ruleset flushes ours)" '^After=.*nftables.service' "$f" ;;
     *)  t_grep "$u: acts only in dom0 with a matching toolstack" '^ExecCondition=/usr/lib/xen/bin/xenhost-dom0-check$' "$f" ;;
     esac
 done

@@ -24,6 +24,7 @@ xn_root "$R"
 for d in if-pre-up.d if-down.d if-post-down.d; do mkdir -p "$R/etc/network/$d"; cp -p "/etc/network/$d/bridge" "$R/etc/network/$d/"; done
 mkdir -p "$R/etc/network/if-up.d"
 mount --bind "$R/etc/network" /etc/network && mount --bind /run "$R/run" || { t_fail "fixture /etc/network"; t_end; }
+t_cleanup "umount -l '$R/run'"
 cat > "$R/etc/network/interfaces" <<'EOF'
 # the host's uplink (tests/network/t610)
 auto lo

@@ -52,6 +52,9 @@ struct xn_file *xn_plan_file(struct xn_plan *p, const char *path, enum xn_fkind 
     } else if (errno != ENOENT) {
         xh_err("%s: %s", real, strerror(errno));
         return NULL;
+    } else {
+        char *slash = strrchr(real, '/');
+        if (slash) { *slash = '\0'; f->made_dir = stat(real, &st) != 0; *slash = '/'; }
     }
     f->new = f->old ? malloc(f->old_len + 1) : NULL;
     if (f->old) { memcpy(f->new, f->old, f->old_len + 1); f->new_len = f->old_len; }
@@ -172,6 +175,7 @@ int xn_state_save(const struct xn_plan *p)
         FKV("PATH", f->path);
         FKV("KIND", f->kind == XN_LINE ? "line" : "whole");
         FKV("EXISTED", f->existed ? "yes" : "no");
+        FKV("NEWDIR", f->made_dir ? "yes" : "no");
         FKV("DELETE", f->new ? "no" : "yes");
         xn_pf(num, sizeof num, "%04o", (unsigned)f->mode); FKV("MODE", num);
         xn_pf(num, sizeof num, "%u", (unsigned)f->uid); FKV("UID", num);
@@ -218,6 +222,7 @@ static int load_kv(const char *key, const char *v, const char *file, int line, v
         if (!strcmp(rest, "PATH")) xn_pf(f->path, sizeof f->path, "%s", v);
         else if (!strcmp(rest, "KIND")) f->kind = !strcmp(v, "line") ? XN_LINE : XN_WHOLE;
         else if (!strcmp(rest, "EXISTED")) f->existed = !strcmp(v, "yes");
+        else if (!strcmp(rest, "NEWDIR")) f->made_dir = !strcmp(v, "yes");
         else if (!strcmp(rest, "DELETE")) f->new_len = !strcmp(v, "yes") ? (size_t)-1 : 0;
         else if (!strcmp(rest, "MODE")) f->mode = (mode_t)strtoul(v, NULL, 8);
         else if (!strcmp(rest, "UID")) f->uid = (uid_t)strtoul(v, NULL, 10);
@@ -348,6 +353,10 @@ int xn_files_restore(struct xn_plan *p, int force, int *edited)
             failed++;
         } else {
             xh_info("%s: %s", f->path, f->existed ? "restored" : "removed");
+            if (!f->existed && f->made_dir) {
+                char *slash = strrchr(real, '/');
+                if (slash) { *slash = '\0'; if (rmdir(real) == 0) xh_info("%s: removed (setup made it)", real); }
+            }
         }
         free(cur);
     }

@@ -77,6 +77,7 @@ struct xn_file {
     char path[XN_PATH];          /* host path (without the test root) */
     enum xn_fkind kind;
     int existed;                 /* old content present */
+    int made_dir;                /* setup creates the file's directory (remove deletes it) */
     char *old; size_t old_len;   /* before */
     char *new; size_t new_len;   /* after; new == NULL: the file is deleted */
     mode_t mode; uid_t uid; gid_t gid;

@@ -21,4 +21,7 @@ t_eq "deb822 fields are read only by src/lib/aptsrc.c" "src/lib/aptsrc.c" \
 # the xendomains time budget: one formula (src/tools/xendomains/budget.c)
 t_eq "timeouts are computed only in budget.c" "src/tools/xendomains/budget.c" \
     "$(grep -l -E '[0-9] \* c->(start|stop)_maxwait|maxwait \+ [0-9]' src/tools/xendomains/*.c)"
+# the guests' default bridge: one setting, one reader (src/lib/guestbridge.c, docs/network.md)
+t_eq "the setting's name and the default bridge are written only in src/lib/guestbridge.h" "src/lib/guestbridge.h" \
+    "$(grep -l -E '"(XENHOST_GUEST_BRIDGE|xenbr0)"' $(grep -E '\.(c|h)$' "$T_TMP/srcs"))"
 t_end

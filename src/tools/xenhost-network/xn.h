@@ -13,6 +13,7 @@
  * See xenhost-network(8) and docs/network.md. */
 #ifndef XN_H
 #define XN_H
+#include "guestbridge.h"
 #include <net/if.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -27,7 +28,7 @@ enum xn_backend { XN_BE_AUTO, XN_BE_IFUPDOWN, XN_BE_NETWORKD, XN_BE_NONE };
 const char *xn_mode_name(enum xn_mode m);
 const char *xn_backend_name(enum xn_backend b);
 
-#define XN_DEFAULT_BRIDGE "xenbr0"
+#define XN_DEFAULT_BRIDGE XH_GUEST_BRIDGE_DEFAULT   /* src/lib/guestbridge.h */
 #define XN_DEFAULT_NAT_BRIDGE "xenbr-nat"
 #define XN_DEFAULT_TIMEOUT 120
 #define XN_MAX_FILES 24

@@ -51,7 +51,7 @@ check: deps
 # Only the fast tiers that need no packages (unit, parsers, fake toolstack).
 check-fast: DEPS_SETS = test
 check-fast: deps programs
-	bash tests/run unit/ grub/ xendomains/ xen-tools/
+	bash tests/run unit/ grub/ xendomains/ xen-tools/ network/
 
 # Two full package builds (about 25 minutes on 2 cores): not part of make check.
 repro: DEPS_SETS = build repro

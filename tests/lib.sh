@@ -51,14 +51,44 @@ t_must_fail() {
 t_eq() {
     if [ "$2" = "$3" ]; then t_ok "$1"; else t_fail "$1" "expected: $2" "actual:   $3"; fi
 }
-# t_grep DESC PATTERN FILE: passes when the extended regex matches a line of FILE.
+# _t_inputs DESC FILE...: the inputs of t_grep/t_nogrep into _T_IN (pipes such as <(cmd)
+# are read into scratch files). A missing or unreadable file, or a command that printed
+# nothing, fails DESC: a check with nothing to look at must not pass.
+_t_inputs() {
+    local d=$1 f n=0; shift
+    _T_IN=()
+    for f; do
+        if [ -f "$f" ] && [ -r "$f" ]; then _T_IN+=("$f"); continue; fi
+        if [ -e "$f" ] && [ ! -d "$f" ] && [ -r "$f" ]; then
+            n=$((n + 1)); cat "$f" > "$T_TMP/.t_input.$n"; _T_IN+=("$T_TMP/.t_input.$n")
+            [ -s "$T_TMP/.t_input.$n" ] || { t_fail "$d" "$f: the command printed nothing: nothing to check"; return 1; }
+            continue
+        fi
+        t_fail "$d" "$f: no such file (or unreadable): nothing to check"; return 1
+    done
+}
+_t_inputs_done() { rm -f "$T_TMP"/.t_input.*; }
+# t_grep DESC PATTERN FILE...: passes when the extended regex matches a line of a FILE.
 t_grep() {
-    if grep -Eq -- "$2" "$3" 2>/dev/null; then t_ok "$1"; else t_fail "$1" "no line matches /$2/ in $3" "$(tail -n 15 "$3" 2>/dev/null)"; fi
+    local d=$1 re=$2; shift 2
+    _t_inputs "$d" "$@" || { _t_inputs_done; return 0; }
+    if grep -Eq -- "$re" "${_T_IN[@]}"; then t_ok "$d"; else t_fail "$d" "no line matches /$re/ in $*" "$(tail -q -n 15 "${_T_IN[@]}")"; fi
+    _t_inputs_done
 }
 # t_re TEXT: TEXT as an extended regex that matches it literally.
 t_re() { printf '%s' "$1" | sed 's/[]\\|(){}+*?.^$[]/\\&/g'; }
+# t_nogrep DESC PATTERN FILE...: passes when no line of any FILE matches; every FILE must
+# exist ("no secret in the log" must not pass because no log was written).
 t_nogrep() {
-    if ! grep -Eq -- "$2" "$3" 2>/dev/null; then t_ok "$1"; else t_fail "$1" "unexpected match of /$2/ in $3:" "$(grep -En -- "$2" "$3" | head -5)"; fi
+    local d=$1 re=$2 rc; shift 2
+    _t_inputs "$d" "$@" || { _t_inputs_done; return 0; }
+    grep -Eq -- "$re" "${_T_IN[@]}"; rc=$?
+    case $rc in
+    1) t_ok "$d" ;;
+    0) t_fail "$d" "unexpected match of /$re/ in $*:" "$(grep -Eh -- "$re" "${_T_IN[@]}" | head -5)" ;;
+    *) t_fail "$d" "grep failed (exit $rc) on $*" ;;
+    esac
+    _t_inputs_done
 }
 # Prerequisites: t_need_root / t_need_cmd skip the whole script (exit 0) when unmet.
 t_need_root() { [ "$(id -u)" = 0 ] || { t_skip "$T_NAME" "needs root"; exit 0; }; }

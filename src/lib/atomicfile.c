@@ -38,7 +38,7 @@ int xh_atomic_open(const char *path, mode_t mode, char *tmp, size_t tmplen)
 int xh_atomic_commit(int fd, const char *tmp, const char *path, int flags)
 {
     int e;
-    if (fsync(fd) < 0) goto fail;
+    if (!(flags & XH_ATOMIC_NOSYNC) && fsync(fd) < 0) goto fail;
     if (close(fd) < 0) { fd = -1; goto fail; }
     fd = -1;
     if (flags & XH_ATOMIC_NOREPLACE) {
@@ -51,7 +51,7 @@ int xh_atomic_commit(int fd, const char *tmp, const char *path, int flags)
     } else if (rename(tmp, path) < 0) {
         goto fail;
     }
-    xh_fsync_parent(path);
+    if (!(flags & XH_ATOMIC_NOSYNC)) xh_fsync_parent(path);
     return 0;
 fail:
     e = errno;

@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "kvconf.h"
+#include "files.h"
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -74,8 +75,9 @@ static int shell_value(const char *p, const char *end, char *out, const char **w
     return 0;
 }
 
-int xh_kv_parse_buf(const char *buf, size_t len, const char *name, enum xh_kv_dialect d,
-                    xh_kv_fn fn, void *ctx, char *err, size_t errlen)
+/* With bad, a line with a syntax error goes to bad() and parsing goes on. */
+static int parse(const char *buf, size_t len, const char *name, enum xh_kv_dialect d,
+                 xh_kv_fn fn, xh_kv_bad_fn bad, void *ctx, char *err, size_t errlen)
 {
     const char *p = buf, *end = buf + len;
     int line = 0, rc = 0;
@@ -94,7 +96,15 @@ int xh_kv_parse_buf(const char *buf, size_t len, const char *name, enum xh_kv_di
 
         line++;
         p = eol ? eol + 1 : end;
-        if (memchr(s, '\0', (size_t)(e - s))) { rc = fail(err, errlen, name, line, "NUL byte in line"); goto out; }
+/* a syntax error: the end of the parse, or (with bad) of this line only */
+#define SYNTAX(...) do {                                        \
+            rc = fail(err, errlen, name, line, __VA_ARGS__);    \
+            if (!bad) goto out;                                 \
+            bad(err, ctx);                                      \
+            rc = 0;                                             \
+            goto next;                                          \
+        } while (0)
+        if (memchr(s, '\0', (size_t)(e - s))) SYNTAX("NUL byte in line");
         while (s < e && (*s == ' ' || *s == '\t')) s++;
         while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r')) e--;
         if (s == e || *s == '#')
@@ -102,15 +112,13 @@ int xh_kv_parse_buf(const char *buf, size_t len, const char *name, enum xh_kv_di
         if (d == XH_KV_SHELL && e - s > 7 && strncmp(s, "export ", 7) == 0)
             for (s += 7; s < e && *s == ' '; s++);
         eq = memchr(s, '=', (size_t)(e - s));
-        if (!eq) { rc = fail(err, errlen, name, line, "expected KEY=VALUE, got '%.*s'", (int)(e - s), s); goto out; }
+        if (!eq) SYNTAX("expected KEY=VALUE, got '%.*s'", (int)(e - s), s);
         klen = (size_t)(eq - s);
         if (d == XH_KV_SPACED)
             while (klen && (s[klen - 1] == ' ' || s[klen - 1] == '\t')) klen--;
-        if (!valid_key(s, klen, d)) {
-            rc = fail(err, errlen, name, line, "invalid key '%.*s'%s", (int)klen, s,
-                      d == XH_KV_SHELL && klen && (s[klen - 1] == ' ') ? " (no blanks around '=')" : "");
-            goto out;
-        }
+        if (!valid_key(s, klen, d))
+            SYNTAX("invalid key '%.*s'%s", (int)klen, s,
+                   d == XH_KV_SHELL && klen && (s[klen - 1] == ' ') ? " (no blanks around '=')" : "");
         memcpy(key, s, klen);
         key[klen] = '\0';
         if (d == XH_KV_SPACED) {
@@ -120,11 +128,12 @@ int xh_kv_parse_buf(const char *buf, size_t len, const char *name, enum xh_kv_di
             memcpy(val, v, (size_t)(ve - v));
             val[ve - v] = '\0';
         } else if (shell_value(eq + 1, e, val, &why) < 0) {
-            rc = fail(err, errlen, name, line, "%s: %s", key, why);
-            goto out;
+            SYNTAX("%s: %s", key, why);
         }
         if ((rc = fn(key, val, name, line, ctx)) != 0)
             goto out;
+    next:;
+#undef SYNTAX
     }
 out:
     free(key);
@@ -132,33 +141,36 @@ out:
     return rc;
 }
 
+int xh_kv_parse_buf(const char *buf, size_t len, const char *name, enum xh_kv_dialect d,
+                    xh_kv_fn fn, void *ctx, char *err, size_t errlen)
+{
+    return parse(buf, len, name, d, fn, NULL, ctx, err, errlen);
+}
+
+static int parse_file(const char *path, enum xh_kv_dialect d, xh_kv_fn fn, xh_kv_bad_fn bad, void *ctx,
+                      char *err, size_t errlen)
+{
+    char *buf;
+    size_t n;
+    int rc;
+
+    if (xh_read_file(path, MAX_FILE, &buf, &n) < 0) {
+        snprintf(err, errlen, "%s: %s", path, xh_read_file_why(errno));
+        return errno == ENOENT ? -2 : -1;
+    }
+    rc = parse(buf, n, path, d, fn, bad, ctx, err, errlen);
+    free(buf);
+    return rc;
+}
+
 int xh_kv_parse_file(const char *path, enum xh_kv_dialect d, xh_kv_fn fn, void *ctx,
                      char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "re");
-    char *buf = NULL;
-    size_t n = 0, cap = 0;
-    int rc;
+    return parse_file(path, d, fn, NULL, ctx, err, errlen);
+}
 
-    if (!f) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return errno == ENOENT ? -2 : -1;
-    }
-    for (;;) {
-        if (n == cap) {
-            char *nb;
-            if (cap >= MAX_FILE) { fclose(f); free(buf); snprintf(err, errlen, "%s: file too large", path); return -1; }
-            cap = cap ? cap * 2 : 8192;
-            if (!(nb = realloc(buf, cap))) { fclose(f); free(buf); snprintf(err, errlen, "%s: out of memory", path); return -1; }
-            buf = nb;
-        }
-        size_t r = fread(buf + n, 1, cap - n, f);
-        n += r;
-        if (r == 0) break;
-    }
-    if (ferror(f)) { fclose(f); free(buf); snprintf(err, errlen, "%s: read error", path); return -1; }
-    fclose(f);
-    rc = xh_kv_parse_buf(buf ? buf : "", n, path, d, fn, ctx, err, errlen);
-    free(buf);
-    return rc;
+int xh_kv_parse_file_each(const char *path, enum xh_kv_dialect d, xh_kv_fn fn, xh_kv_bad_fn bad, void *ctx,
+                          char *err, size_t errlen)
+{
+    return parse_file(path, d, fn, bad, ctx, err, errlen);
 }

@@ -27,4 +27,13 @@ int xh_kv_parse_buf(const char *buf, size_t len, const char *name, enum xh_kv_di
 /* Same for a file; a missing file returns -2 with err set (callers decide). */
 int xh_kv_parse_file(const char *path, enum xh_kv_dialect d, xh_kv_fn fn, void *ctx,
                      char *err, size_t errlen);
+/* The same, but a line with a syntax error costs only itself: bad(msg, ctx) gets
+ * "FILE:LINE: reason" (msg is err, errlen bytes) and parsing goes on with the next
+ * line. Returns 0, the callback's value, -2 (missing file) or -1 (unreadable). */
+typedef void (*xh_kv_bad_fn)(const char *msg, void *ctx);
+int xh_kv_parse_file_each(const char *path, enum xh_kv_dialect d, xh_kv_fn fn, xh_kv_bad_fn bad, void *ctx,
+                          char *err, size_t errlen);
+/* The one wording of an unknown key, a format for the caller's warning with the
+ * arguments file, line, key: "FILE:LINE: KEY: unknown setting, ignoring". */
+#define XH_KV_UNKNOWN "%s:%d: %s: unknown setting, ignoring"
 #endif

@@ -46,6 +46,13 @@ void xh_log(enum xh_level lvl, const char *fmt, ...)
     va_end(ap);
 }
 
+void xh_print_exits(void *stream, const struct xh_exit *t)
+{
+    FILE *f = stream;
+    fprintf(f, "Exit status:\n");
+    for (; t->meaning; t++) fprintf(f, "  %d  %s\n", t->code, t->meaning);
+}
+
 void xh_die(int code, const char *fmt, ...)
 {
     va_list ap;

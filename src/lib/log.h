@@ -16,6 +16,11 @@ void xh_vlog(enum xh_level lvl, const char *fmt, va_list ap);
 #define xh_warn(...)  xh_log(XH_WARN, __VA_ARGS__)
 #define xh_info(...)  xh_log(XH_INFO, __VA_ARGS__)
 #define xh_debug(...) xh_log(XH_DEBUG, __VA_ARGS__)
+/* A program's exit statuses, one table per program: printed by --help
+ * ("Exit status:" and a line each) and written the same in its man page's EXIT
+ * STATUS (a test compares the two). The table ends with { -1, NULL }. */
+struct xh_exit { int code; const char *meaning; };
+void xh_print_exits(void *stream, const struct xh_exit *t);   /* FILE * */
 /* Log at XH_ERR and exit with code. */
 void xh_die(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
 #endif

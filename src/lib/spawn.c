@@ -124,8 +124,11 @@ int xh_run(char *const argv[], const struct xh_run_opts *opts, struct xh_run_res
         if (in[1] >= 0) { iin = n; pfd[n++] = (struct pollfd){ in[1], POLLOUT, 0 }; }
         if (out[0] >= 0) { iout = n; pfd[n++] = (struct pollfd){ out[0], POLLIN, 0 }; }
         if (err[0] >= 0) { ierr = n; pfd[n++] = (struct pollfd){ err[0], POLLIN, 0 }; }
-        if (poll(pfd, (nfds_t)n, tmo) < 0 && errno != EINTR)
-            break;
+        if (poll(pfd, (nfds_t)n, tmo) < 0 && errno != EINTR) {
+            /* we can no longer watch the child: stop it (at out:), report no status */
+            snprintf(res->why, sizeof res->why, "poll: %s", strerror(errno));
+            goto out;
+        }
         if (iin >= 0 && pfd[iin].revents) {
             ssize_t w = write(in[1], o->input + in_off, o->input_len - in_off);
             if (w > 0) in_off += (size_t)w;

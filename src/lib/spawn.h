@@ -21,13 +21,14 @@ struct xh_run_opts {
 enum { XH_CAP_OUT = 1, XH_CAP_ERR = 2, XH_CAP_MERGE = 4 /* stderr into the stdout buffer */ };
 
 struct xh_run_result {
-    int status;     /* exit code; 128+N if killed by signal N; -1 if it could not start */
+    int status;     /* exit code; 128+N if killed by signal N; -1 if it could not be started
+                     * or watched (then it was killed) */
     int timed_out;  /* 1 if the deadline passed and we killed it */
     char *out;      /* NUL-terminated captured stdout (or merged), or NULL; free() it */
     size_t out_len;
     char *err;      /* NUL-terminated captured stderr, or NULL; free() it */
     size_t err_len;
-    char why[256];  /* when status == -1: the reason it could not start */
+    char why[256];  /* when status == -1: why */
 };
 
 /* Run argv[0] (looked up in PATH when it has no '/'). Returns res->status. */

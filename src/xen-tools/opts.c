@@ -2,8 +2,10 @@
  * command line and xen-tools.conf; usage is printed from it. */
 #define _GNU_SOURCE
 #include "opts.h"
+#include "../lib/guestbridge.h"
 #include "../lib/kvconf.h"
-#include "../lib/size.h"
+#include "../lib/log.h"
+#include "../lib/value.h"
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <stdarg.h>
@@ -64,7 +66,7 @@ static const struct optdef opts[] = {
     { "nameserver",       K_STR,   O(nameserver),       BOTH, 0, 0, "LIST",   "name servers, blank- or comma-separated" },
     { "mac",              K_STR,   O(mac),              BOTH, 0, 0, "MAC",    "MAC address (default: 00:16:3e:xx:xx:xx derived from the hostname)" },
     { "randommac",        K_BOOL,  O(randommac),        BOTH, 0, 0, NULL,     "random MAC address in 00:16:3e:xx:xx:xx" },
-    { "bridge",           K_STR,   O(bridge),           BOTH, 0, 0, "BR",     "bridge the guest's interface is attached to" },
+    { "bridge",           K_STR,   O(bridge),           BOTH, 0, 0, "BR",     "bridge the guest's interface is attached to (default: XENHOST_GUEST_BRIDGE in /etc/default/xenhost-network, else xenbr0)" },
     { "vifname",          K_STR,   O(vifname),          BOTH, 0, 0, "NAME",   "name of the guest's interface in dom0" },
     { "password",         K_STR,   O(password),         BOTH, 0, 0, "PW",     "root password (stored hashed)" },
     { "genpass",          K_INT,   O(genpass),          BOTH, 0, 1, "0|1",    "generate a root password, shown once on the terminal" },
@@ -144,13 +146,6 @@ static const struct optdef *find_opt(const char *name, size_t n)
     return NULL;
 }
 
-static int parse_bool(const char *v, int *out)
-{
-    if (!v || !strcmp(v, "1") || !strcasecmp(v, "yes") || !strcasecmp(v, "true")) { *out = 1; return 0; }
-    if (!strcmp(v, "0") || !strcasecmp(v, "no") || !strcasecmp(v, "false")) { *out = 0; return 0; }
-    return -1;
-}
-
 static void set_str(char **slot, const char *v)
 {
     free(*slot);
@@ -185,7 +180,8 @@ static int set_opt(struct xci *o, const struct optdef *d, const char *v, const c
         return 0;
     }
     case K_BOOL:
-        if (parse_bool(v, &b) < 0) return xci_errf(err, errlen, "%s: '%s' is not a yes/no value", where, v);
+        if (!v) b = 1;   /* --flag */
+        else if (xh_parse_bool(v, &b) < 0) return xci_errf(err, errlen, "%s: '%s' is not a yes/no value", where, v);
         *(int *)(base + d->off) = b;
         return 0;
     case K_INT:
@@ -204,7 +200,7 @@ static int set_opt(struct xci *o, const struct optdef *d, const char *v, const c
     case K_NOTE:
         if (d->off != NOOFF) {
             if (d->arg) set_str((char **)(base + d->off), v ? v : "");
-            else if (parse_bool(v, &b) == 0) *(int *)(base + d->off) = b;
+            else if (!v || xh_parse_bool(v, &b) == 0) *(int *)(base + d->off) = v ? b : 1;
         }
         return 0;
     case K_UNSUP:
@@ -225,7 +221,7 @@ void xci_defaults(struct xci *o)
     set_str(&o->cachedir, "/var/cache/xenhost/xen-create-image");
     set_str(&o->output, "/etc/xen");
     set_str(&o->extension, ".cfg");
-    set_str(&o->bridge, "xenbr0");
+    set_str(&o->bridge, XH_GUEST_BRIDGE_DEFAULT);   /* main() reads the host's setting over it */
     set_str(&o->hash_method, "yescrypt");
     set_str(&o->roledir, "/etc/xen-tools/role.d");
     set_str(&o->hooksdir, "/etc/xen-tools/hooks.d");
@@ -317,7 +313,7 @@ static int conf_kv(const char *key, const char *value, const char *file, int lin
 
     snprintf(where, sizeof where, "%s:%d: %s", file, line, key);
     if (!d || !(d->where & CONF)) {
-        snprintf(msg, sizeof msg, "%s: unknown key, ignored", where);
+        snprintf(msg, sizeof msg, XH_KV_UNKNOWN, file, line, key);
         if (c->warn) c->warn(msg);
         return 0;
     }
@@ -350,6 +346,14 @@ int xci_parse_config(struct xci *o, const char *buf, size_t len, const char *nam
     return rc ? 2 : 0;
 }
 
+/* xen-create-image(8), EXIT STATUS; build.c and xen-create-image.c return these */
+const struct xh_exit xci_exits[] = {
+    { 0, "the guest was built (and with --boot started); with --dry-run: the settings are valid and the plan was printed" },
+    { 1, "the build failed or was interrupted (everything this run created is removed), a volume, config or autostart link of the guest exists (without --force), or --boot could not start the guest (which stays built)" },
+    { 2, "usage or configuration error: an unknown option, a bad value, an unreadable configuration file, no mirror, a missing --install-source or role, no terminal for --genpass, not run as root: nothing was touched" },
+    { -1, NULL },
+};
+
 void xci_usage(void *stream)
 {
     FILE *f = stream;
@@ -366,5 +370,6 @@ void xci_usage(void *stream)
     fprintf(f, "Not supported (exit 2):");
     for (size_t i = 0; i < NOPTS; i++)
         if (opts[i].kind == K_UNSUP) fprintf(f, " --%s", opts[i].name);
-    fprintf(f, "\nExit status: 0 success, 1 the build failed (nothing left behind), 2 usage or configuration error.\n");
+    fprintf(f, "\n");
+    xh_print_exits(f, xci_exits);
 }

@@ -5,6 +5,7 @@
 #define XCI_OPTS_H
 #include <stddef.h>
 #include <stdint.h>
+#include "../lib/log.h"
 
 struct xci {
     char *hostname, *dist, *mirror, *arch, *fs, *image, *dir, *lvm;
@@ -42,8 +43,9 @@ int xci_parse_config(struct xci *o, const char *buf, size_t len, const char *nam
  * others. Returns 0 or 2 with err set. Never touches the system. */
 int xci_validate(struct xci *o, char *err, size_t errlen);
 
-/* Usage text generated from the option table. */
+/* Usage text generated from the option table, and the exit statuses. */
 void xci_usage(void *stream); /* FILE * */
+extern const struct xh_exit xci_exits[];
 
 /* vsnprintf into err; returns 2 (the usage/configuration exit code). */
 int xci_errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -56,8 +58,13 @@ int xci_valid_mac(const char *m);
 int xci_valid_ipv4(const char *s, int *prefix); /* "a.b.c.d" or "a.b.c.d/n" (prefix -1 if absent) */
 int xci_netmask_prefix(const char *s);          /* dotted mask or "/n" or "n" -> 0..32, -1 bad */
 
-/* Facts about a dist: is it Debian, the NIC name its kernel+udev give a
- * Xen vif, the security suite. */
+/* dists.c - facts about a dist (src/lib/dists.h): is it Debian, the NIC name its
+ * kernel+udev give a Xen vif, the security suite. NULL for a name that is not a
+ * --dist (unknown, or an archive alias such as "stable"). */
 struct xci_dist { const char *name; int debian; const char *nic; const char *security; };
 const struct xci_dist *xci_dist_info(const char *dist);
+/* 1 if suite names the Debian archive (a code name or an alias like "stable"). */
+int xci_debian_suite(const char *suite);
+/* The Debian --dist names, blank-separated, for messages. */
+void xci_known_dists(char *buf, size_t len);
 #endif

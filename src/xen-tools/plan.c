@@ -2,7 +2,8 @@
 #define _GNU_SOURCE
 #include "plan.h"
 #include "../lib/aptsrc.h"
-#include "../lib/size.h"
+#include "../lib/buf.h"
+#include "../lib/value.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,23 +25,20 @@ void xci_mac_from_name(const char *name, char out[18])
              (unsigned)(h >> 8) & 0xff, (unsigned)h & 0xff);
 }
 
-struct mirror_ctx { const char *dist; char mirror[1024], security[1024]; };
+struct mirror_ctx { char mirror[1024], security[1024]; };
 
-static int pick_mirror(const char *type, const char *uri, const char *suite, const char *comps, void *vctx)
+static int pick_mirror(const struct xh_apt_entry *e, void *vctx)
 {
     struct mirror_ctx *m = vctx;
-    (void)comps;
-    if (strcmp(type, "deb") || strlen(uri) >= sizeof m->mirror || strpbrk(uri, " '\"\\\n")) return 0;
+    const char *uri = e->uri, *suite = e->suite;
+    if (strcmp(e->type, "deb") || strlen(uri) >= sizeof m->mirror || strpbrk(uri, " '\"\\\n")) return 0;
     const char *dash = strchr(suite, '-'), *slash = strchr(suite, '/');
     size_t base = dash ? (size_t)(dash - suite) : slash ? (size_t)(slash - suite) : strlen(suite);
     char b[64];
     if (base >= sizeof b) return 0;
     memcpy(b, suite, base);
     b[base] = '\0';
-    const struct xci_dist *d = xci_dist_info(b);
-    if (!d || !d->debian) {
-        if (strcmp(b, "stable") && strcmp(b, "testing") && strcmp(b, "oldstable")) return 0;
-    }
+    if (!xci_debian_suite(b)) return 0;
     if ((dash && !strcmp(dash, "-security")) || (slash && !strcmp(slash, "/updates"))) {
         if (!m->security[0]) snprintf(m->security, sizeof m->security, "%s", uri);
     } else if (!dash && !m->mirror[0]) {
@@ -91,7 +89,7 @@ int xci_plan(const struct xci *o, struct xci_plan *p, const char *apt_dir, char 
         p->prefix = slash ? xci_netmask_prefix(slash) : xci_netmask_prefix(o->netmask);
     }
 
-    struct mirror_ctx m = { .dist = o->dist };
+    struct mirror_ctx m = { "", "" };
     if (di && di->debian) xh_apt_sources(apt_dir, pick_mirror, &m);
     if (o->mirror) snprintf(p->mirror, sizeof p->mirror, "%s", o->mirror);
     else if (m.mirror[0]) snprintf(p->mirror, sizeof p->mirror, "%s", m.mirror);
@@ -101,12 +99,15 @@ int xci_plan(const struct xci *o, struct xci_plan *p, const char *apt_dir, char 
     if (PF(p->packages, "%s,openssh-server%s%s", o->kernel_package, o->include ? "," : "", o->include ? o->include : ""))
         return xci_errf(err, errlen, "--include: list too long");
     for (char *c = p->packages; *c; c++) if (*c == ' ') *c = ',';
-    char keytext[4096];
-    snprintf(keytext, sizeof keytext, "v2|%s|%s|%s|%s|%s|%s|%s|%s|%s", o->dist, o->arch, p->mirror,
-             o->variant ? o->variant : "", p->packages, o->exclude ? o->exclude : "", o->components,
-             o->keyring ? o->keyring : "", o->install_method);
-    if (strcmp(o->install_method, "debootstrap"))
-        snprintf(keytext + strlen(keytext), sizeof keytext - strlen(keytext), "|%s", o->install_source);
+    char keytext[16384];
+    struct xh_buf kb;
+    xh_buf_init(&kb, keytext, sizeof keytext);
+    xh_buf_add(&kb, "v2|%s|%s|%s|%s|%s|%s|%s|%s|%s", o->dist, o->arch, p->mirror,
+               o->variant ? o->variant : "", p->packages, o->exclude ? o->exclude : "", o->components,
+               o->keyring ? o->keyring : "", o->install_method);
+    if (strcmp(o->install_method, "debootstrap")) xh_buf_add(&kb, "|%s", o->install_source);
+    /* a key cut short would let different base systems share a cache entry */
+    if (xh_buf_status(&kb)) return xci_errf(err, errlen, "--include/--exclude/--components: too long for the cache key");
     snprintf(p->base_key, sizeof p->base_key, "%.20s-%s-%016llx", o->dist, o->arch,
              (unsigned long long)xci_fnv64(keytext, 0));
     xci_pf(p->base, sizeof p->base, "%s/base/%s", o->cachedir, p->base_key);
@@ -123,7 +124,7 @@ static const char *loader(const struct xci *o)
 
 char *xci_xl_config(const struct xci *o, const struct xci_plan *p)
 {
-    char *buf = NULL, mem[32];
+    char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     if (!f) return NULL;
@@ -136,7 +137,6 @@ char *xci_xl_config(const struct xci *o, const struct xci_plan *p)
     fprintf(f, "name        = \"%s\"\n", o->hostname);
     fprintf(f, "type        = \"%s\"\n", o->type);
     fprintf(f, "kernel      = \"%s\"\n", loader(o));
-    xh_format_size(o->memory >> 20, mem, sizeof mem);
     fprintf(f, "memory      = %llu\n", (unsigned long long)(o->memory >> 20));
     if (o->maxmem) fprintf(f, "maxmem      = %llu\n", (unsigned long long)(o->maxmem >> 20));
     fprintf(f, "vcpus       = %llu\n", (unsigned long long)o->vcpus);

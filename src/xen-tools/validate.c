@@ -9,27 +9,6 @@
 #include <string.h>
 #include <sys/utsname.h>
 
-/* NIC names: systemd >= 250 names a Xen vif enX0; older releases keep eth0. */
-static const struct xci_dist dists[] = {
-    { "buster",   1, "eth0", "buster/updates" },
-    { "bullseye", 1, "eth0", "bullseye-security" },
-    { "bookworm", 1, "enX0", "bookworm-security" },
-    { "trixie",   1, "enX0", "trixie-security" },
-    { "forky",    1, "enX0", "forky-security" },
-    { "sid",      1, "enX0", NULL },
-    { "unstable", 1, "enX0", NULL },
-    { "focal",    0, "eth0", "focal-security" },
-    { "jammy",    0, "eth0", "jammy-security" },
-    { "noble",    0, "enX0", "noble-security" },
-};
-
-const struct xci_dist *xci_dist_info(const char *dist)
-{
-    for (size_t i = 0; i < sizeof dists / sizeof *dists; i++)
-        if (!strcmp(dists[i].name, dist)) return &dists[i];
-    return NULL;
-}
-
 int xci_errf(char *err, size_t errlen, const char *fmt, ...)
 {
     va_list ap;
@@ -152,8 +131,11 @@ int xci_validate(struct xci *o, char *err, size_t errlen)
 
     if (!name_ok(o->dist, 32, "-.")) return xci_errf(err, errlen, "--dist '%s': not a suite name", o->dist);
     const struct xci_dist *di = xci_dist_info(o->dist);
-    if (!di && !o->mirror)
-        return xci_errf(err, errlen, "--dist '%s': unknown distribution (known: buster bullseye bookworm trixie forky sid; others need --mirror)", o->dist);
+    if (!di && !o->mirror) {
+        char known[256];
+        xci_known_dists(known, sizeof known);
+        return xci_errf(err, errlen, "--dist '%s': unknown distribution (known: %s; others need --mirror)", o->dist, known);
+    }
     if (o->mirror && (strncmp(o->mirror, "http://", 7) && strncmp(o->mirror, "https://", 8) &&
                       strncmp(o->mirror, "file:/", 6) && strncmp(o->mirror, "ftp://", 6)))
         return xci_errf(err, errlen, "--mirror '%s': not an http://, https://, ftp:// or file:/ URI", o->mirror);

@@ -1,7 +1,8 @@
 /* xen-list-images - list the guests whose xl configs xen-create-image wrote.
  * See xen-list-images(8). */
 #define _GNU_SOURCE
-#include "xlcfg.h"
+#include "compcfg.h"
+#include "compopts.h"
 #include "../lib/log.h"
 #include <dirent.h>
 #include <limits.h>
@@ -11,10 +12,16 @@
 
 static const char usage[] =
     "usage: xen-list-images [--output=DIR] [--extension=EXT] [NAME...]\n"
-    "List guests made by xen-create-image (their xl configs in DIR, default /etc/xen).\n"
-    "Exit status: 0 success, 1 a named guest was not found, 2 usage error.\n";
+    "List guests made by xen-create-image (their xl configs in DIR, default /etc/xen).\n";
+/* xen-list-images(8), EXIT STATUS */
+static const struct xh_exit exits[] = {
+    { 0, "success" },
+    { 1, "a guest named was not found, or DIR could not be read" },
+    { 2, "usage error" },
+    { -1, NULL },
+};
 
-static void show(const char *path, const struct xlcfg *c)
+static void show(const char *path, const struct compcfg *c)
 {
     printf("Name: %s\n", c->name);
     printf("Memory: %s MB\n", c->memory[0] ? c->memory : "?");
@@ -33,31 +40,35 @@ int main(int argc, char **argv)
     struct comp_opts o = { 0 };
     int rc;
     xh_log_init("xen-list-images", 0);
-    if ((rc = comp_parse(argc, argv, &o, usage)) != 0) return rc;
+    if ((rc = comp_parse(argc, argv, &o, usage, exits)) != 0) return rc;
     if (o.help) return 0;
     struct dirent **ents = NULL;
     int n = scandir(o.output, &ents, NULL, alphasort);
     if (n < 0) { xh_err("%s: cannot read it", o.output); return 1; }
     size_t el = strlen(o.extension);
-    int found[256] = { 0 };
+    char *found = calloc((size_t)o.nnames + 1, 1);
+    if (!found) { xh_err("out of memory"); return 1; }
     for (int i = 0; i < n; i++) {
         const char *nm = ents[i]->d_name;
         size_t l = strlen(nm);
         char path[PATH_MAX];
-        struct xlcfg c;
+        struct compcfg c = { 0 };
+        char why[PATH_MAX + 300];
         snprintf(path, sizeof path, "%s/%s", o.output, nm);
-        if (nm[0] != '.' && l > el && !strcmp(nm + l - el, o.extension) && xlcfg_load(path, &c) == 0 && c.meta[0]) {
+        if (nm[0] != '.' && l > el && !strcmp(nm + l - el, o.extension) && compcfg_read(path, &c, why, sizeof why) == 0 && c.meta[0]) {
             int want = o.nnames == 0;
             for (int k = 0; k < o.nnames; k++)
-                if (!strcmp(o.names[k], c.name)) { want = 1; if (k < 256) found[k] = 1; }
+                if (!strcmp(o.names[k], c.name)) { want = 1; found[k] = 1; }
             if (want) show(path, &c);
         }
+        compcfg_free(&c);
         free(ents[i]);
     }
     free(ents);
     rc = 0;
-    for (int k = 0; k < o.nnames && k < 256; k++)
+    for (int k = 0; k < o.nnames; k++)
         if (!found[k]) { xh_err("%s: no such guest in %s", o.names[k], o.output); rc = 1; }
+    free(found);
     free(o.names);
     return rc;
 }

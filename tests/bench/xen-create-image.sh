@@ -8,8 +8,8 @@
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 [ "$(id -u)" = 0 ] || { echo "bench: xen-create-image: needs root" >&2; exit 1; }
-make -s -C "$top/src/xen-tools" || exit 1
-XCI=$top/src/xen-tools/xen-create-image
+make -s -C "$top/src/xen-tools" all test || exit 1
+XCI=$top/src/xen-tools/test/xen-create-image   # the test build: XENHOST_XEN_TOOLS_CONF
 cache=${XENHOST_CACHE:-/var/cache/xenhost-build}/bench
 mkdir -p "$cache"
 S=$(mktemp -d /var/tmp/xci-bench.XXXXXX)

@@ -50,18 +50,21 @@ g_set() { # g_set FILE KEY VALUE: replace or append KEY="VALUE"
 g_grub() { g_set "$G/etc/default/grub" "$1" "$2"; }
 g_xenconf() { g_set "$G/etc/default/xen" "$1" "$2"; }
 
+# A fixture that cannot be set up fails the test (the checks would test nothing).
+g_setup_failed() { t_fail "${G##*/}: fixture setup: $1 failed"; t_end; }
 g_new() {
     G=$T_TMP/$1
     mkdir -p "$G/boot/grub" "$G/etc/grub.d" "$G/etc/default/grub.d" "$G/bin"
     local f
     for f in /etc/grub.d/*; do
         case $f in */20_linux_xen) continue ;; esac   # diverted by xenhost-hypervisor
-        cp -p "$f" "$G/etc/grub.d/"
+        cp -p "$f" "$G/etc/grub.d/" || g_setup_failed "copy $f"
     done
-    install -m 0755 "$T_TOP/scripts/grub.d/09_xenhost" "$G/etc/grub.d/09_xenhost"
-    cp /usr/share/grub/default/grub "$G/etc/default/grub"
-    cp "$T_TOP/etc/default/xen" "$G/etc/default/xen"
-    grub-editenv "$G/boot/grub/grubenv" create
+    install -m 0755 "$T_TOP/scripts/grub.d/09_xenhost" "$G/etc/grub.d/09_xenhost" || g_setup_failed "install 09_xenhost"
+    # Debian's stock /etc/default/grub (package grub2-common, in src/build/deps.test)
+    cp /usr/share/grub/default/grub "$G/etc/default/grub" || g_setup_failed "copy the stock /etc/default/grub"
+    cp "$T_TOP/etc/default/xen" "$G/etc/default/xen" || g_setup_failed "copy etc/default/xen"
+    grub-editenv "$G/boot/grub/grubenv" create || g_setup_failed "grub-editenv create"
     printf 'MemTotal:        3951224 kB\nMemFree:         1000000 kB\n' > "$G/meminfo"
     cat > "$G/bin/grub-probe" <<EOF
 #!/bin/sh

@@ -65,9 +65,12 @@ EOF
 "$XB" -c bad.conf -m meminfo grub-args > bad.out 2> bad.err; rc=$?
 t_eq "grub-args exits 2 for bad settings" 2 "$rc"
 t_eq "every bad value is reported" 7 "$(grep -c '^xenhost-boot: bad.conf:[0-9]*: XEN_' bad.err)"
-t_grep "an unknown key is a warning" "bad.conf:8: unknown setting XEN_DOM0_MEMORY, ignored" bad.err
+t_grep "an unknown key is a warning" "bad.conf:8: XEN_DOM0_MEMORY: unknown setting, ignoring" bad.err
 t_grep "bad values fall back to the defaults" '^xen_args=dom0_mem=1280m,max:1280m$' bad.out
 t_grep "... trial stays on" '^trial=yes$' bad.out
+"$XB" -c "$T_TMP" -m meminfo grub-args > dir.out 2> dir.err; rc=$?
+t_eq "a settings path that is a directory: exit 2" 2 "$rc"
+t_grep "... says so, and the defaults are used" "$(t_re "$T_TMP"): Is a directory; using the defaults" dir.err
 t_must_fail "an unknown command is a usage error" "$XB" frobnicate
 "$XB" frobnicate 2>/dev/null; t_eq "usage errors exit 2" 2 $?
 
@@ -93,6 +96,8 @@ t_eq "confirm fails when the toolstack does not answer" 1 "$rc"
 t_grep "... saying why" "trial boot $TOKRE not confirmed: the Xen toolstack did not answer: xl list 0: xl: cannot connect to xenstored" confirm.err
 t_eq "... and marks nothing" "" "$(env_get xenhost_good)"
 t_grep "... and records the reason" "^$TOKRE\$" state/trial-failure
+XL_FAIL=1 "$XB" -e grubenv -p proc -s "$T_TMP/new/deeper/state" -M motd/xenhost-boot -x xl.conf confirm 2> confirm2.err
+t_grep "... even where the state directory's parents do not exist yet" "^$TOKRE\$" "$T_TMP/new/deeper/state/trial-failure"
 
 # next boot: native Linux after the failed trial
 rm proc/xen/capabilities; echo "BOOT_IMAGE=/boot/vmlinuz root=/dev/sda1 ro quiet" > proc/cmdline
@@ -125,8 +130,9 @@ t_grep "confirm warns when GRUB did not record the trial" "GRUB did not record t
 t_eq "... and still marks the configuration good" "$TOK" "$(env_get xenhost_good)"
 
 echo 'autoballoon="on"' > xl.conf
-t_grep "status warns when xl.conf does not follow /etc/default/xen" 'xl.conf sets autoballoon="on"' <(run status)
+t_grep "status warns when xl.conf does not follow /etc/default/xen" 'warning: xl.conf sets autoballoon="on"' <(run status 2>&1)
+t_nogrep "... on stderr: stdout has the status only" 'autoballoon' <(run status 2>/dev/null)
 echo 'autoballoon="auto"' > xl.conf
-t_nogrep "... not when it says auto" 'warning' <(run status)
+t_nogrep "... not when it says auto" 'warning' <(run status 2>&1)
 t_grep "the shipped xl.conf keeps autoballoon=\"auto\"" '^autoballoon="auto"$' "$T_TOP/etc/xen/xl.conf"
 t_end

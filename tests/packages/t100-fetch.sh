@@ -167,29 +167,10 @@ run_build unreachable "$T_TMP/dead"
 build_refused unreachable "$(t_re "$RFILE") \(SHA-256 $RSHA\) could not be fetched .*127\.0\.0\.1:9.*check the network"
 
 # The host entries a deb822 file gives: URI, components, key and trust kept; disabled
-# entries skipped.
-mkdir -p d822/sources.list.d
-cat > d822/sources.list.d/debian.sources <<'EOS'
-Types: deb
-URIs: http://mirror.invalid/debian
-Suites: bookworm bookworm-updates
-Components: main contrib
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-
-Types: deb
-URIs: http://mirror.invalid/other
-Suites: bookworm
-Enabled: no
-
-Types: deb
-URIs: file:/srv/local
-Suites: bookworm
-Components: main
-Trusted: yes
-EOS
+# entries skipped (tests/fixtures/apt/d822, one of the apt reader's fixtures: t020).
 t_eq "apt-entries reads deb822, keeps trust and skips disabled entries" \
 "file:/srv/local|bookworm|main||yes
 http://mirror.invalid/debian|bookworm-updates|main contrib|/usr/share/keyrings/debian-archive-keyring.gpg|
 http://mirror.invalid/debian|bookworm|main contrib|/usr/share/keyrings/debian-archive-keyring.gpg|" \
-    "$(sh "$T_TOP/src/build/apt-entries" "$T_TMP/d822" | LC_ALL=C sort)"
+    "$(sh "$T_TOP/src/build/apt-entries" "$T_TOP/tests/fixtures/apt/d822" | LC_ALL=C sort)"
 t_end

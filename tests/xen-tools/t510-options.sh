@@ -94,7 +94,8 @@ bad "install method"          "debootstrap, copy or tar"     --hostname=a --inst
 bad "rpm install method"      "Debian guests only"           --hostname=a --install-method=rinse --dry-run
 bad "copy needs a source"     "needs --install-source"       --hostname=a --install-method=copy --dry-run
 bad "cache yes/no"            "yes or no"                    --hostname=a --cache=maybe --dry-run
-bad "unknown dist"            "unknown distribution"         --hostname=a --dist=hamm --dry-run
+bad "unknown dist, the known ones listed" "unknown distribution \(known: buster bullseye bookworm trixie forky duke sid unstable;" --hostname=a --dist=hamm --dry-run
+bad "an archive alias is not a --dist" "--dist 'stable': unknown distribution" --hostname=a --dist=stable --dry-run
 bad "mirror without scheme"   "not an http"                  --hostname=a --mirror=mirror.test/debian --dry-run
 bad "arch"                    "--arch 'sparc'"               --hostname=a --arch=sparc --dry-run
 bad "hash method"             "yescrypt, sha512 or sha256"   --hostname=a --hash_method=des --dry-run
@@ -113,8 +114,26 @@ bad "unsupported passwd prompt" "not supported"              --hostname=a --pass
 bad "boolean with junk value" "not a yes/no"                 --hostname=a --force=perhaps
 bad "--noswap=junk"            "not a yes/no"                 --hostname=a --noswap=1x
 bad "--nodhcp takes no value" "takes no value"               --hostname=a --nodhcp=1
+xci_out b1 --hostname=a --force=on --autostart=OFF --dhcp=True --dry-run
+t_eq "booleans take the words of every xenhost program (on, OFF, True)" 0 "$(cat b1.rc)"
+t_grep "... on is yes" 'overwrite: +yes \(--force\)' b1.out
+t_grep "... OFF is no" 'config: +[^ ]*/a.cfg$' b1.out
 "$XCI" --hostname=a --hash_method=md5 --dry-run >md5.out 2>&1
 t_grep "md5 is upgraded with a warning" 'warning: --hash_method=md5 is broken; using yescrypt' md5.out
+
+xci_out dk --hostname=a --dist=duke --dry-run
+t_eq "every Debian code name of the one list is a --dist (duke)" 0 "$(cat dk.rc)"
+t_grep "... with its NIC name and security suite" 'network: +enX0 dhcp' dk.out
+
+# --- the installed program has no test hooks (src/lib/testhooks.h)
+printf 'size = lots\n' > hook.conf
+XENHOST_XEN_TOOLS_CONF=$T_TMP/hook.conf "$XCI_PROD" --hostname=a --mirror=http://m.test/debian --dry-run > prod.out 2>&1
+t_eq "installed build: XENHOST_XEN_TOOLS_CONF is not read" 0 "$?"
+XENHOST_XEN_TOOLS_CONF=$T_TMP/hook.conf "$XCI" --hostname=a --dry-run > hook.out 2>&1
+t_eq "test build: XENHOST_XEN_TOOLS_CONF is read" 2 "$?"
+for h in XENHOST_XEN_TOOLS_CONF XENHOST_APT_DIR XENHOST_XCI_FAULT; do
+    grep -q "$h" "$XCI_PROD" && t_fail "installed build: no $h in the binary" || t_ok "installed build: no $h in the binary"
+done
 
 # --- help and version
 "$XCI" --help >help.out 2>&1; t_eq "--help exits 0" 0 $?
@@ -128,6 +147,24 @@ t_ok "--help lists every xen-tools option in the issue"
 "$XCI" --version | grep -q '^xen-create-image ' && t_ok "--version" || t_fail "--version"
 
 # --- xen-tools.conf: defaults, overrides, unknown keys, shell values, errors
+# the default bridge is the host's one setting (docs/network.md): XENHOST_GUEST_BRIDGE in
+# /etc/default/xenhost-network; xen-tools.conf's "bridge =" and --bridge win over it
+printf '# set by xenhost-network setup\nXENHOST_GUEST_BRIDGE=xenbr-nat\n' > "$XENHOST_NETWORK_DEFAULTS"
+xci_out gb --hostname=gb1 --dry-run
+t_grep "default bridge from XENHOST_GUEST_BRIDGE" "bridge=xenbr-nat' \]$" gb.out
+xci_out gbc --hostname=gb1 --bridge=br9 --dry-run
+t_grep "--bridge wins over the setting" "bridge=br9' \]$" gbc.out
+echo 'bridge = br-conf' > gbx.conf
+xci_out gbx --hostname=gb1 --config="$T_TMP/gbx.conf" --dry-run
+t_grep "a config file's bridge = wins over the setting" "bridge=br-conf' \]$" gbx.out
+printf 'XENHOST_GUEST_BRIDGE=\n' > "$XENHOST_NETWORK_DEFAULTS"
+xci_out gbe --hostname=gb1 --dry-run
+t_grep "an empty setting means xenbr0" "bridge=xenbr0' \]$" gbe.out
+printf 'XENHOST_GUEST_BRIDGE="bad bridge name"\n' > "$XENHOST_NETWORK_DEFAULTS"
+xci_out gbb --hostname=gb1 --dry-run
+t_eq "a bad setting is a configuration error (exit 2)" 2 "$(cat gbb.rc)"
+t_grep "... naming the file and the value" 'xenhost-network.defaults: XENHOST_GUEST_BRIDGE="bad bridge name": not an interface name' gbb.out
+rm -f "$XENHOST_NETWORK_DEFAULTS"
 cat > "$XENHOST_XEN_TOOLS_CONF" <<'EOC'
 # a xen-tools.conf as admins have it
 size   = 2G       # Root disk
@@ -150,7 +187,7 @@ t_grep "command line overrides config" '^memory += 384$' c.out
 t_grep "config bridge" "bridge=br-lan' \]" c.out
 t_grep "backtick value reported, default kept" 'xen-tools.conf:5: dist: value needs a shell.*ignored' c.out
 t_grep "dist default kept" 'system: +bookworm amd64' c.out
-t_grep "unknown key reported" 'xen-tools.conf:9: frobnicate: unknown key, ignored' c.out
+t_grep "unknown key reported" 'xen-tools.conf:9: frobnicate: unknown setting, ignoring' c.out
 t_grep "unsupported key reported" 'apt_proxy: not supported, ignored' c.out
 cat > extra.conf <<'EOC'
 memory = 768M

@@ -63,7 +63,7 @@ cat > chk.c <<'EOS'
 int main(int c, char **v) { char h[256]; if (c < 2 || !fgets(h, sizeof h, stdin)) return 2; h[strcspn(h, "\n")] = 0;
     const char *r = crypt(v[1], h); return r && strcmp(r, h) == 0 ? 0 : 1; }
 EOS
-cc -o chk chk.c -lcrypt
+cc -o chk chk.c -lcrypt 2>chk.log || { t_fail "the hash checker compiles" "$(cat chk.log)"; t_end; }
 t_check "A: the hash is of the given password" sh -c "./chk 'Sekr1t-pw!' < a.hash"
 t_must_fail "A: and not of another" sh -c "./chk 'wrong' < a.hash"
 img_stat ga /etc/shadow | grep -q 'Mode:  0640' && img_stat ga /etc/shadow | grep -q 'Group:    42' \
@@ -110,7 +110,6 @@ t_eq "--genpass: shown exactly once" 1 "$(grep -c "$pw" gc.tty)"
 
 # --- companions on real guests
 t_check "xen-list-images lists the three" sh -c "$XLI --output=$T_TMP/etc | grep -c '^Name:' | grep -qx 3"
-mkdir -p bin; printf '#!/bin/sh\nexit 1\n' > bin/xl; chmod +x bin/xl
-t_check "xen-delete-image removes A" env PATH="$T_TMP/bin:$PATH" "$XDI" --output="$T_TMP/etc" ga
+t_check "xen-delete-image removes A (the fake xl: not running)" "$XDI" --output="$T_TMP/etc" ga
 [ ! -e srv/domains/ga ] && [ ! -e etc/ga.cfg ] && t_ok "A is gone whole" || t_fail "A is gone whole"
 t_end

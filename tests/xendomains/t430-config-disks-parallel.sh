@@ -30,6 +30,9 @@ t_must_fail "missing -c file fails" "$XD_BIN" -c "$T_TMP/nope" status
 xd_conf XENDOMAINS_STOP_MAXWAIT=100 XENDOMAINS_DISK_WAIT=30 XENDOMAINS_START_MAXWAIT=200
 xd timeouts
 t_eq "timeouts derived from the configuration" "[Service] TimeoutStartSec=490 TimeoutStopSec=290" "$(tr '\n' ' ' < "$T_TMP/out" | sed 's/ $//')"
+xd_conf XENDOMAINS_STOP_MAXWAIT=100 XENDOMAINS_DISK_WAIT=30 XENDOMAINS_START_MAXWAIT=200 XENDOMAINS_START_DELAY=30
+xd timeouts
+t_grep "the start timeout has room for the launch delay (a failed restore, then a create)" '^TimeoutStartSec=520$' "$T_TMP/out"
 
 # --- a broken guest config does not hold up the others, and fails the start
 xd_conf

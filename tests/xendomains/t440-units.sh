@@ -10,7 +10,7 @@ UNITS=$(cd "$I/systemd" && ls *.service *.mount)
 R=$T_TMP/root
 mkdir -p "$R/usr/lib/systemd/system"
 cp -a /lib/systemd/system/. "$R/usr/lib/systemd/system/"
-for b in usr/sbin/xenstored usr/sbin/xenconsoled usr/sbin/xenwatchdogd usr/sbin/xendomains \
+for b in usr/sbin/xenstored usr/sbin/xenconsoled usr/sbin/xenwatchdogd usr/sbin/xendomains usr/sbin/xenhost-network \
          usr/lib/xen/bin/xen-init-dom0 usr/lib/xen/bin/xenhost-dom0-check bin/true bin/echo bin/mkdir bin/sh; do
     mkdir -p "$R/$(dirname $b)"; printf '#!/bin/sh\n' > "$R/$b"; chmod 755 "$R/$b"
 done
@@ -32,6 +32,14 @@ for u in $UNITS; do
     case $u in
     proc-xen.mount) t_grep "$u: only where /proc/xen exists" '^ConditionPathExists=/proc/xen$' "$f" ;;
     xend.service) t_grep "$u: starts xencommons" '^Requires=xencommons.service' "$f" ;;
+    # the host's network (docs/network.md): also on native Linux, after a failed trial boot of Xen
+    xenhost-network-restore.service)
+        t_grep "$u: before any network stack" '^Before=network-pre.target networking.service .*systemd-networkd.service' "$f"
+        t_grep "$u: early, without the default dependencies" '^DefaultDependencies=no$' "$f"
+        t_grep "$u: only when a trial was pending" '^ConditionPathExists=/var/lib/xenhost-network/trial$' "$f" ;;
+    xenhost-network-nat.service)
+        t_grep "$u: only where setup made a NAT network" '^ConditionPathExists=/etc/xenhost-network/nat.conf$' "$f"
+        t_grep "$u: after nftables.service (its ruleset flushes ours)" '^After=.*nftables.service' "$f" ;;
     *)  t_grep "$u: acts only in dom0 with a matching toolstack" '^ExecCondition=/usr/lib/xen/bin/xenhost-dom0-check$' "$f" ;;
     esac
 done
@@ -52,6 +60,10 @@ XD=$T_TOP/src/tools/xendomains/xendomains
 : > empty.conf
 t_eq "unit timeouts = xendomains timeouts of the defaults" \
     "$("$XD" -c empty.conf timeouts | grep ^Timeout)" "$(grep ^Timeout "$X")"
+
+# --- the installed engine has no test hooks (src/lib/testhooks.h)
+"$XD" -c empty.conf --poll-ms 5 check > poll.out 2>&1; t_eq "installed engine: no --poll-ms option (exit 2)" 2 "$?"
+grep -q XENHOST_XD_POLL_MS "$XD" && t_fail "installed engine: no XENHOST_XD_POLL_MS in the binary" || t_ok "installed engine: no XENHOST_XD_POLL_MS in the binary"
 
 # --- the generator writes a drop-in derived from the settings
 printf 'XENDOMAINS_STOP_MAXWAIT=1000\n' > big.conf

@@ -1,7 +1,10 @@
 # tests/xendomains/xdlib.sh - sourced after tests/lib.sh: the engine driven
 # against fake-xl in a scratch world ($T_TMP/{auto,save,state,xl}).
-XD_BIN=$T_TOP/src/tools/xendomains/xendomains
-make -s -C "$T_TOP/src/tools/xendomains" >"$T_TMP/build.log" 2>&1 ||
+# the test build (src/lib/testhooks.h: XENHOST_XD_POLL_MS); XD_PROD the one installed
+XD_BIN=$T_TOP/src/tools/xendomains/test/xendomains
+XD_PROD=$T_TOP/src/tools/xendomains/xendomains
+export XENHOST_XD_POLL_MS=50
+make -s -C "$T_TOP/src/tools/xendomains" all test >"$T_TMP/build.log" 2>&1 ||
     { t_fail "xendomains builds with -Werror" "$(tail -20 "$T_TMP/build.log")"; t_end; }
 export FAKEXL_DIR=$T_TMP/xl
 mkdir -p "$T_TMP/auto" "$FAKEXL_DIR/doms"
@@ -21,7 +24,7 @@ xd_conf() {
 }
 xd_conf
 # xd CMD: run the engine; output in $T_TMP/out, exit status in $XD_RC
-xd() { "$XD_BIN" -c "$XD_CONF" --xl "$T_TOP/tests/xendomains/fake-xl" --poll-ms 50 "$@" > "$T_TMP/out" 2>&1; XD_RC=$?; }
+xd() { "$XD_BIN" -c "$XD_CONF" --xl "$T_TOP/tests/xendomains/fake-xl" "$@" > "$T_TMP/out" 2>&1; XD_RC=$?; }
 # guest NAME [MEM] [DISK...]: a config in the auto directory
 guest() {
     local n=$1 m=${2:-64} d; shift 2 || shift $#

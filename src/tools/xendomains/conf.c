@@ -4,11 +4,10 @@
 #include "xendomains.h"
 #include "kvconf.h"
 #include "log.h"
-#include "size.h"
+#include "value.h"
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 enum kind { K_PATH, K_STR, K_BOOL, K_UINT, K_SIZE, K_ACTION, K_IGNORED };
@@ -64,14 +63,6 @@ void xd_conf_defaults(struct xd_conf *c)
     c->poll_ms = 500;
 }
 
-static int parse_bool(const char *v, int *out)
-{
-    static const char *const yes[] = { "true", "yes", "on", "1" }, *const no[] = { "false", "no", "off", "0", "" };
-    for (size_t i = 0; i < sizeof yes / sizeof *yes; i++) if (!strcasecmp(v, yes[i])) { *out = 1; return 0; }
-    for (size_t i = 0; i < sizeof no / sizeof *no; i++) if (!strcasecmp(v, no[i])) { *out = 0; return 0; }
-    return -1;
-}
-
 static int set_key(const char *k, const char *v, const char *file, int line, void *ctx)
 {
     struct xd_conf *c = ctx;
@@ -82,7 +73,7 @@ static int set_key(const char *k, const char *v, const char *file, int line, voi
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
         if (!strcmp(keys[i].name, k)) key = &keys[i];
     if (!key) {
-        xh_warn("%s:%d: %s: unknown setting, ignoring", file, line, k);
+        xh_warn(XH_KV_UNKNOWN, file, line, k);
         return 0;
     }
     field = (char *)c + key->off;
@@ -98,7 +89,9 @@ static int set_key(const char *k, const char *v, const char *file, int line, voi
         if (!why) memcpy(field, v, strlen(v) + 1);
         break;
     case K_BOOL:
-        if (parse_bool(v, (int *)field) < 0) why = "not a boolean (true or false)";
+        /* as upstream's script, which tests for "true": an empty value is false */
+        if (!*v) *(int *)field = 0;
+        else if (xh_parse_bool(v, (int *)field) < 0) why = "not a boolean (true or false)";
         break;
     case K_UINT:
         if (xh_parse_uint(v, key->min, key->max, (uint64_t *)field, &why) < 0 && !why) why = "not a number";

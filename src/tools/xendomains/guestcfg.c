@@ -1,57 +1,16 @@
 /* guestcfg.c - the few things xendomains needs from an xl guest config file
- * (name, memory, the local paths of its disks). The file is read as data,
- * never run; unknown settings are skipped. */
+ * (name, memory, the local paths of its disks), read with the shared xl config
+ * reader (src/lib/xlcfg.h); other settings are skipped. */
 #define _GNU_SOURCE
 #include "xendomains.h"
+#include "xlcfg.h"
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define CFG_MAX (1u << 20)
-
-struct lex { const char *p, *end; int line; };
-
-static void skip_blank(struct lex *l)
-{
-    while (l->p < l->end) {
-        if (*l->p == '#') {
-            while (l->p < l->end && *l->p != '\n') l->p++;
-        } else if (isspace((unsigned char)*l->p) || *l->p == ';') {
-            l->line += *l->p == '\n';
-            l->p++;
-        } else {
-            break;
-        }
-    }
-}
-
-/* A string, number or bare word into out (NUL-terminated, truncated to len).
- * Returns 1 for a string, 0 for a word, -1 on a syntax error. */
-static int scalar(struct lex *l, char *out, size_t len, const char **why)
-{
-    size_t o = 0;
-    if (l->p < l->end && (*l->p == '"' || *l->p == '\'')) {
-        char q = *l->p++;
-        for (; l->p < l->end && *l->p != q && *l->p != '\n'; l->p++) {
-            char ch = *l->p;
-            if (ch == '\\' && q == '"' && l->p + 1 < l->end) ch = *++l->p;
-            if (o + 1 < len) out[o++] = ch;
-        }
-        if (l->p >= l->end || *l->p != q) { *why = "unterminated string"; return -1; }
-        l->p++;
-        out[o] = '\0';
-        return 1;
-    }
-    while (l->p < l->end && (isalnum((unsigned char)*l->p) || strchr("._-+:/", *l->p))) {
-        if (o + 1 < len) out[o++] = *l->p;
-        l->p++;
-    }
-    out[o] = '\0';
-    if (o == 0) { *why = "expected a value"; return -1; }
-    return 0;
-}
+struct collect { struct xd_guestcfg *g; const char *err; };
 
 static int add_disk(struct xd_guestcfg *g, const char *spec)
 {
@@ -63,46 +22,26 @@ static int add_disk(struct xd_guestcfg *g, const char *spec)
     return 0;
 }
 
-int xd_guestcfg_parse(const char *text, size_t len, struct xd_guestcfg *g, char *why, size_t whylen)
+static int setting(const char *key, char *const *v, size_t n, int is_list, int line, void *ctx)
 {
-    struct lex l = { text, text + len, 1 };
-    const char *err = NULL;
-    char key[64], val[4096];
-
-    memset(g, 0, sizeof *g);
-    for (;;) {
-        size_t k = 0;
-        skip_blank(&l);
-        if (l.p >= l.end) break;
-        while (l.p < l.end && (isalnum((unsigned char)*l.p) || *l.p == '_'))
-            if (k + 1 < sizeof key) key[k++] = *l.p++; else l.p++;
-        key[k] = '\0';
-        while (l.p < l.end && (*l.p == ' ' || *l.p == '\t')) l.p++;
-        if (k == 0 || l.p >= l.end || *l.p != '=') { err = "expected 'setting = value'"; goto fail; }
-        l.p++;
-        skip_blank(&l);
-        int is_disk = !strcmp(key, "disk");
-        if (l.p < l.end && *l.p == '[') {
-            l.p++;
-            for (;;) {
-                skip_blank(&l);
-                if (l.p < l.end && *l.p == ']') { l.p++; break; }
-                if (scalar(&l, val, sizeof val, &err) < 0) goto fail;
-                if (is_disk && add_disk(g, val) < 0) { err = "out of memory"; goto fail; }
-                skip_blank(&l);
-                if (l.p < l.end && *l.p == ',') l.p++;
-                else if (l.p >= l.end || *l.p != ']') { err = "expected ',' or ']' in list"; goto fail; }
-            }
-        } else {
-            if (scalar(&l, val, sizeof val, &err) < 0) goto fail;
-            if (!strcmp(key, "name")) {
-                if (strlen(val) >= sizeof g->name) { err = "name too long"; goto fail; }
-                memcpy(g->name, val, strlen(val) + 1);
-            }
-            else if (!strcmp(key, "memory")) g->memory_mib = strtoull(val, NULL, 10);
-            else if (is_disk && add_disk(g, val) < 0) { err = "out of memory"; goto fail; }
-        }
+    struct collect *c = ctx;
+    struct xd_guestcfg *g = c->g;
+    (void)line;
+    if (!strcmp(key, "disk")) {
+        for (size_t i = 0; i < n; i++)
+            if (add_disk(g, v[i]) < 0) { c->err = "out of memory"; return 1; }
+    } else if (!is_list && !strcmp(key, "name")) {
+        if (strlen(v[0]) >= sizeof g->name) { c->err = "name too long"; return 1; }
+        memcpy(g->name, v[0], strlen(v[0]) + 1);
+    } else if (!is_list && !strcmp(key, "memory")) {
+        g->memory_mib = strtoull(v[0], NULL, 10);
     }
+    return 0;
+}
+
+/* What xendomains needs once the settings are read: a name usable as a file name. */
+static int finish(struct xd_guestcfg *g, char *why, size_t whylen)
+{
     if (!g->name[0]) { snprintf(why, whylen, "no name = \"...\" setting"); xd_guestcfg_free(g); return -1; }
     if (!xd_name_ok(g->name)) {
         snprintf(why, whylen, "name \"%s\" cannot be used as a file name", g->name);
@@ -110,31 +49,28 @@ int xd_guestcfg_parse(const char *text, size_t len, struct xd_guestcfg *g, char 
         return -1;
     }
     return 0;
-fail:
-    snprintf(why, whylen, "line %d: %s", l.line, err);
-    xd_guestcfg_free(g);
-    return -1;
+}
+
+int xd_guestcfg_parse(const char *text, size_t len, struct xd_guestcfg *g, char *why, size_t whylen)
+{
+    struct collect c = { g, NULL };
+    memset(g, 0, sizeof *g);
+    int rc = xh_xlcfg_parse(text, len, setting, &c, why, whylen);
+    if (rc > 0) snprintf(why, whylen, "%s", c.err);
+    if (rc) { xd_guestcfg_free(g); return -1; }
+    return finish(g, why, whylen);
 }
 
 int xd_guestcfg_read(const char *path, struct xd_guestcfg *g, char *why, size_t whylen)
 {
-    FILE *f = fopen(path, "re");
-    char *buf;
-    size_t n;
-    int rc;
+    struct collect c = { g, NULL };
     char sub[400];
-
     memset(g, 0, sizeof *g);
-    if (!f) { snprintf(why, whylen, "%s: %s", path, strerror(errno)); return -1; }
-    buf = malloc(CFG_MAX);
-    n = buf ? fread(buf, 1, CFG_MAX, f) : 0;
-    fclose(f);
-    if (!buf) { snprintf(why, whylen, "%s: out of memory", path); return -1; }
-    if (n == CFG_MAX) { free(buf); snprintf(why, whylen, "%s: file too large", path); return -1; }
-    rc = xd_guestcfg_parse(buf, n, g, sub, sizeof sub);
-    free(buf);
-    if (rc < 0) snprintf(why, whylen, "%s: %s", path, sub);
-    return rc;
+    int rc = xh_xlcfg_read(path, setting, &c, why, whylen);
+    if (rc > 0) snprintf(why, whylen, "%s: %s", path, c.err);
+    if (rc) { xd_guestcfg_free(g); return -1; }
+    if (finish(g, sub, sizeof sub) < 0) { snprintf(why, whylen, "%s: %s", path, sub); return -1; }
+    return 0;
 }
 
 void xd_guestcfg_free(struct xd_guestcfg *g)

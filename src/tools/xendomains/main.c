@@ -1,9 +1,10 @@
-/* xendomains - start and stop Xen guests with the host.
- * Exit status: 0 success, 1 an operation failed (each guest's outcome is
- * logged and recorded), 2 usage or bad configuration. */
+/* xendomains - start and stop Xen guests with the host. Exit statuses: the
+ * table below, as in xendomains(8). */
 #define _GNU_SOURCE
 #include "xendomains.h"
+#include "files.h"
 #include "log.h"
+#include "testhooks.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -18,7 +19,7 @@ static int lock_runs(const struct xd_conf *c)
 {
     char path[PATH_MAX + 16];
     int fd;
-    if (!c->state_dir[0] || xd_mkdirs(c->state_dir, 0755) < 0) return 0;
+    if (!c->state_dir[0] || xh_mkdir_p(c->state_dir, 0755, NULL, NULL) < 0) return 0;
     snprintf(path, sizeof path, "%s/.lock", c->state_dir);
     if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0) {
         xh_warn("%s: %s; running without the lock", path, strerror(errno));
@@ -52,6 +53,14 @@ static const struct cmd {
     { "check",    xd_cmd_check,    0, "read the settings and print them (exit 2 if they are bad)" },
 };
 
+/* xendomains(8), EXIT STATUS */
+static const struct xh_exit exits[] = {
+    { 0, "success" },
+    { 1, "an operation failed for some guest (each one logged and recorded), or the running domains could not be listed" },
+    { 2, "usage error or bad settings (file, line, key and reason are named)" },
+    { -1, NULL },
+};
+
 static void usage(FILE *f)
 {
     fprintf(f, "usage: %s [-c FILE] [--xl PATH] [--syslog] [-v] COMMAND\n"
@@ -61,6 +70,7 @@ static void usage(FILE *f)
                "  -v, --verbose      debug messages\ncommands:\n", xh_prog());
     for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++)
         fprintf(f, "  %-9s %s\n", cmds[i].name, cmds[i].help);
+    xh_print_exits(f, exits);
 }
 
 int main(int argc, char **argv)
@@ -68,10 +78,10 @@ int main(int argc, char **argv)
     static const struct option opts[] = {
         { "config", required_argument, NULL, 'c' }, { "xl", required_argument, NULL, 'x' },
         { "syslog", no_argument, NULL, 's' },       { "verbose", no_argument, NULL, 'v' },
-        { "help", no_argument, NULL, 'h' },         { "poll-ms", required_argument, NULL, 'p' },
+        { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    const char *conf_path = NULL, *xl = NULL, *poll = NULL;
+    const char *conf_path = NULL, *xl = NULL, *poll = XH_TEST_ENV("XENHOST_XD_POLL_MS");
     int use_syslog = 0, verbose = 0, o;
     struct xd_conf c;
 
@@ -82,7 +92,6 @@ int main(int argc, char **argv)
         case 'x': xl = optarg; break;
         case 's': use_syslog = 1; break;
         case 'v': verbose = 1; break;
-        case 'p': poll = optarg; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }

@@ -1,5 +1,5 @@
 /* report.c - which guests the engine knows of (auto directory, saved images,
- * running), and the status, list and timeouts commands. */
+ * running), and the status and list commands. */
 #define _GNU_SOURCE
 #include "xendomains.h"
 #include "log.h"
@@ -185,13 +185,4 @@ int xd_cmd_status(const struct xd_conf *c)
     if (n == 0) printf("no guests: nothing in %s, no saved images, none running\n", c->auto_dir);
     xd_guests_free(gs, n);
     return rc < 0 ? 1 : 0;
-}
-
-/* Unit timeouts for one guest's worst case; longer runs send keep-alives. */
-int xd_cmd_timeouts(const struct xd_conf *c)
-{
-    printf("[Service]\nTimeoutStartSec=%llu\nTimeoutStopSec=%llu\n",
-           (unsigned long long)(c->disk_wait + 2 * c->start_maxwait + 60),
-           (unsigned long long)(2 * c->stop_maxwait + 90));
-    return 0;
 }

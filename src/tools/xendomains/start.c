@@ -154,8 +154,8 @@ int xd_cmd_start(const struct xd_conf *c)
         return bad ? 1 : 0;
     }
     run.slots = xd_slots_new((unsigned)c->parallel, c->start_delay);
-    uint64_t waves = (n + c->parallel - 1) / c->parallel + 1;
-    xd_keepalive_start(xh_now_ms() + (int64_t)(c->disk_wait + waves * (2 * c->start_maxwait + c->start_delay) + 60) * 1000);
+    /* up to one wave more than the guests need: the slots are shared first come, first served */
+    xd_keepalive_start(xh_now_ms() + (int64_t)xd_budget_s(c, XD_START, n + c->parallel) * 1000);
     xh_jobs_run(n, 0, start_one, &run);
     xd_keepalive_stop();
     for (size_t i = 0; i < n; i++) failed += !run.gs[i].ok;

@@ -3,6 +3,8 @@
 #define _GNU_SOURCE
 #include "xendomains.h"
 #include "atomicfile.h"
+#include "buf.h"
+#include "files.h"
 #include "log.h"
 #include "spawn.h"
 #include <errno.h>
@@ -17,25 +19,12 @@
 #include <time.h>
 #include <unistd.h>
 
-int xd_mkdirs(const char *dir, unsigned mode)
-{
-    char p[PATH_MAX];
-    snprintf(p, sizeof p, "%s", dir);
-    for (char *s = p + 1; *s; s++) {
-        if (*s != '/') continue;
-        *s = '\0';
-        if (mkdir(p, 0755) < 0 && errno != EEXIST) return -1;
-        *s = '/';
-    }
-    return mkdir(p, mode) < 0 && errno != EEXIST ? -1 : 0;
-}
-
 /* "<name>.<phase>": "<unix time>\t<ok|failed>\t<message>\n" */
 void xd_record(const struct xd_conf *c, const char *name, const char *phase, int ok, const char *fmt, ...)
 {
     char path[PATH_MAX + XD_NAME_MAX + 16], msg[1024], line[1200];
+    struct xh_buf lb;
     va_list ap;
-    int n;
 
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
@@ -43,9 +32,10 @@ void xd_record(const struct xd_conf *c, const char *name, const char *phase, int
     xh_log(ok ? XH_INFO : XH_ERR, "%s: %s", name, msg);
     if (!c->state_dir[0] || !xd_name_ok(name))
         return;
-    n = snprintf(line, sizeof line, "%lld\t%s\t%s\n", (long long)time(NULL), ok ? "ok" : "failed", msg);
+    xh_buf_init(&lb, line, sizeof line);
+    xh_buf_add(&lb, "%lld\t%s\t%s\n", (long long)time(NULL), ok ? "ok" : "failed", msg);   /* fits: msg is shorter */
     snprintf(path, sizeof path, "%s/%s.%s", c->state_dir, name, phase);
-    if (xd_mkdirs(c->state_dir, 0755) < 0 || xh_atomic_write(path, line, (size_t)n, 0644, 0) < 0)
+    if (xh_mkdir_p(c->state_dir, 0755, NULL, NULL) < 0 || xh_atomic_write(path, line, lb.len, 0644, 0) < 0)
         xh_warn("%s: cannot record the %s result: %s", path, phase, strerror(errno));
 }
 
@@ -82,7 +72,7 @@ int xd_quarantine(const struct xd_conf *c, const char *image, const char *name, 
     strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", gmtime_r(&now, &tm));
     snprintf(dir, sizeof dir, "%s/quarantine", c->save_dir);
     snprintf(dest, len, "%s/%s.%s", dir, name, stamp);
-    if (xd_mkdirs(dir, 0700) < 0 || rename(image, dest) < 0) {
+    if (xh_mkdir_p(dir, 0700, NULL, NULL) < 0 || rename(image, dest) < 0) {
         xh_err("%s: cannot move it to %s: %s", image, dest, strerror(errno));
         snprintf(dest, len, "%s (could not be moved)", image);
         return -1;

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include "xendomains.h"
 #include "atomicfile.h"
+#include "files.h"
 #include "jobs.h"
 #include "log.h"
 #include "spawn.h"
@@ -63,7 +64,7 @@ static int save(const struct stop_run *run, const struct xd_dom *d)
         xh_warn("%s: name cannot be a file name; shutting it down instead of saving", d->name);
         return -1;
     }
-    if (xd_mkdirs(c->save_dir, 0700) < 0 || statvfs(c->save_dir, &vfs) < 0) {
+    if (xh_mkdir_p(c->save_dir, 0700, NULL, NULL) < 0 || statvfs(c->save_dir, &vfs) < 0) {
         xh_warn("%s: %s: %s; shutting it down instead of saving", d->name, c->save_dir, strerror(errno));
         return -1;
     }
@@ -202,8 +203,7 @@ int xd_cmd_stop(const struct xd_conf *c)
     run.ok = calloc(n, sizeof *run.ok);
     run.slots = xd_slots_new((unsigned)c->parallel, 0);
     if (!run.ok) xh_die(1, "out of memory");
-    uint64_t waves = (n + c->parallel - 1) / c->parallel + 1;
-    xd_keepalive_start(xh_now_ms() + (int64_t)(waves * (2 * c->stop_maxwait + 90)) * 1000);
+    xd_keepalive_start(xh_now_ms() + (int64_t)xd_budget_s(c, XD_STOP, n + c->parallel) * 1000);
     xh_jobs_run(n, 0, stop_one, &run);
     xd_keepalive_stop();
     for (size_t i = 0; i < n; i++) failed += !run.ok[i];

@@ -1,7 +1,8 @@
 /* xendomains.h - shared types of the xendomains engine.
  * One concern per file: conf.c (configuration), xl.c (the toolstack backend),
  * guestcfg.c (guest config files), state.c (status records, systemd notify),
- * slots.c (the parallelism bound), start.c, stop.c, report.c (status, list), main.c (command table). */
+ * slots.c (the parallelism bound), budget.c (the time a start or stop may take, the unit's
+ * timeouts), start.c, stop.c, report.c (status, list), main.c (command table). */
 #ifndef XENDOMAINS_H
 #define XENDOMAINS_H
 #include <limits.h>
@@ -30,7 +31,7 @@ struct xd_conf {
     uint64_t save_margin;       /* XENDOMAINS_SAVE_MARGIN, bytes beyond the memory image */
     char state_dir[PATH_MAX];   /* XENDOMAINS_STATE_DIR */
     char xl[PATH_MAX];          /* XENDOMAINS_XL */
-    uint64_t poll_ms;           /* how often waits look again (tests shorten it) */
+    uint64_t poll_ms;           /* how often waits look again (test builds: XENHOST_XD_POLL_MS) */
 };
 
 /* conf.c */
@@ -89,7 +90,6 @@ void xd_keepalive_stop(void);
 int xd_quarantine(const struct xd_conf *c, const char *image, const char *name, char *dest, size_t len);
 /* Sleep until the monotonic time t (ms). */
 void xd_sleep_until(int64_t t);
-int xd_mkdirs(const char *dir, unsigned mode);
 
 /* A guest the engine knows of: from the auto directory, a saved image, or running. */
 struct xd_guest {
@@ -101,6 +101,11 @@ struct xd_guest {
     uint64_t mem_mib;
     int ok;                     /* outcome */
 };
+/* budget.c - seconds a start or stop of n guests may take (n = 1: the unit's
+ * timeouts, "xendomains timeouts"); every timeout and keep-alive bound comes from it. */
+enum xd_op { XD_START, XD_STOP };
+uint64_t xd_budget_s(const struct xd_conf *c, enum xd_op op, size_t n);
+
 /* report.c - the guests of the auto directory and the saved images; returns
  * the number of config files that could not be used (each one logged). */
 int xd_collect(const struct xd_conf *c, struct xd_guest **gs, size_t *n, int with_images);

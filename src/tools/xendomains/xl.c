@@ -4,6 +4,7 @@
  * of "xl list". */
 #define _GNU_SOURCE
 #include "xendomains.h"
+#include "buf.h"
 #include "log.h"
 #include "spawn.h"
 #include <ctype.h>
@@ -111,10 +112,13 @@ int xd_parse_list(const char *text, struct xd_dom **doms, char *why, size_t whyl
         struct xd_dom *nd = realloc(d, (size_t)(n + 1) * sizeof *d);
         if (!nd) { free(d); snprintf(why, whylen, "out of memory"); return -1; }
         d = nd;
-        d[n].name[0] = '\0';
-        for (int i = 0; i < nt - 5; i++) {
-            size_t l = strlen(d[n].name);
-            snprintf(d[n].name + l, sizeof d[n].name - l, "%s%s", i ? " " : "", tok[i]);
+        struct xh_buf nb;
+        xh_buf_init(&nb, d[n].name, sizeof d[n].name);
+        for (int i = 0; i < nt - 5; i++) xh_buf_add(&nb, "%s%s", i ? " " : "", tok[i]);
+        if (xh_buf_status(&nb)) {   /* a name cut short could name another guest */
+            snprintf(why, whylen, "xl list: line %d: a domain name longer than %d characters", lineno, XD_NAME_MAX - 1);
+            free(d);
+            return -1;
         }
         d[n].id = id;
         d[n].mem_mib = strtoull(tok[nt - 4], NULL, 10);

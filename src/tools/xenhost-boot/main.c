@@ -1,7 +1,8 @@
 /* xenhost-boot - boot settings and the safe first boot of a Xen host.
- * See xenhost-boot(8) and docs/boot.md. Exit: 0 success, 1 an operation failed,
- * 2 usage or bad configuration. */
+ * See xenhost-boot(8) and docs/boot.md. Exit statuses: the table below, as in
+ * xenhost-boot(8). */
 #define _GNU_SOURCE
+#include "buf.h"
 #include "log.h"
 #include "settings.h"
 #include "trial.h"
@@ -16,11 +17,10 @@ static const char USAGE[] =
 struct opts { struct xb_sources src; struct xb_paths paths; };
 
 /* Append the checked words of an admin's Xen variable (GRUB_CMDLINE_XEN...). */
-static void add_legacy(char *buf, size_t len, const char *var, int ballooning, int *errors)
+static void add_legacy(struct xh_buf *b, const char *var, int ballooning, int *errors)
 {
     const char *val = getenv(var), *why;
     char *copy, *save = NULL, word[512];
-    size_t o = strlen(buf);
     if (!val || !*val) return;
     copy = strdup(val);
     for (char *w = copy ? strtok_r(copy, " \t\n", &save) : NULL; w; w = strtok_r(NULL, " \t\n", &save)) {
@@ -32,8 +32,7 @@ static void add_legacy(char *buf, size_t len, const char *var, int ballooning, i
         if (strncmp(word, "dom0_mem=", 9) == 0)
             xh_warn("%s sets %s, which overrides XEN_DOM0_MEM%s", var, word,
                     ballooning ? " and keeps ballooning off" : "");
-        if (o + strlen(word) + 2 > len) { xh_err("%s: too long; rest left out", var); (*errors)++; break; }
-        o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? " " : "", word);
+        if (xh_buf_add(b, "%s%s", b->len ? " " : "", word) < 0) { xh_err("%s: too long; rest left out", var); (*errors)++; break; }
     }
     free(copy);
 }
@@ -42,27 +41,30 @@ static void add_legacy(char *buf, size_t len, const char *var, int ballooning, i
 static int cmd_grub_args(struct opts *o)
 {
     struct xb_settings s;
-    char xen[4096] = "", xdef[2048] = "", linux_args[256] = "";
-    size_t n = 0;
+    char xen[4096], xdef[2048];
+    struct xh_buf xb, db;
 
     xb_settings_load(&o->src, &s);
+    xh_buf_init(&xb, xen, sizeof xen);
+    xh_buf_init(&db, xdef, sizeof xdef);
     if (!s.ballooning)
-        n += (size_t)snprintf(xen + n, sizeof xen - n, "dom0_mem=%llum,max:%llum",
-                              (unsigned long long)s.dom0_mem_mib, (unsigned long long)s.dom0_mem_mib);
-    if (s.vcpus[0]) n += (size_t)snprintf(xen + n, sizeof xen - n, "%sdom0_max_vcpus=%s", n ? " " : "", s.vcpus);
-    if (s.vcpus_pin) n += (size_t)snprintf(xen + n, sizeof xen - n, "%sdom0_vcpus_pin", n ? " " : "");
+        xh_buf_add(&xb, "dom0_mem=%llum,max:%llum", (unsigned long long)s.dom0_mem_mib, (unsigned long long)s.dom0_mem_mib);
+    if (s.vcpus[0]) xh_buf_add(&xb, "%sdom0_max_vcpus=%s", xb.len ? " " : "", s.vcpus);
+    if (s.vcpus_pin) xh_buf_add(&xb, "%sdom0_vcpus_pin", xb.len ? " " : "");
     if (s.serial_port)
-        n += (size_t)snprintf(xen + n, sizeof xen - n, "%scom%d=%u,8n1 console=com%d,vga", n ? " " : "",
-                              s.serial_port, s.serial_speed, s.serial_port);
-    if (!s.panic_reboot) n += (size_t)snprintf(xen + n, sizeof xen - n, "%snoreboot", n ? " " : "");
-    add_legacy(xen, sizeof xen, "GRUB_CMDLINE_XEN", s.ballooning, &s.errors);
-    if (s.extra[0]) snprintf(xen + strlen(xen), sizeof xen - strlen(xen), "%s%s", xen[0] ? " " : "", s.extra);
-    add_legacy(xdef, sizeof xdef, "GRUB_CMDLINE_XEN_DEFAULT", s.ballooning, &s.errors);
-    snprintf(linux_args, sizeof linux_args, "%spanic=%d", s.serial_port ? "console=hvc0 " : "", s.panic_reboot);
+        xh_buf_add(&xb, "%scom%d=%u,8n1 console=com%d,vga", xb.len ? " " : "", s.serial_port, s.serial_speed, s.serial_port);
+    if (!s.panic_reboot) xh_buf_add(&xb, "%snoreboot", xb.len ? " " : "");
+    add_legacy(&xb, "GRUB_CMDLINE_XEN", s.ballooning, &s.errors);
+    if (s.extra[0] && xh_buf_status(&xb) == 0 && xh_buf_add(&xb, "%s%s", xb.len ? " " : "", s.extra) < 0) {
+        xh_err("XEN_CMDLINE_EXTRA: Xen's command line too long; left out");
+        s.errors++;
+        xh_buf_truncate(&xb, xb.len);
+    }
+    add_legacy(&db, "GRUB_CMDLINE_XEN_DEFAULT", s.ballooning, &s.errors);
 
     printf("xen_args=%s\n", xen);
     printf("xen_args_default=%s\n", xdef);
-    printf("linux_args=%s\n", linux_args);
+    printf("linux_args=%spanic=%d\n", s.serial_port ? "console=hvc0 " : "", s.panic_reboot);
     printf("default=%s\n", s.default_entry == XB_DEFAULT_NO ? "no" : s.default_entry == XB_DEFAULT_FORCE ? "force" : "yes");
     printf("trial=%s\n", s.trial ? "yes" : "no");
     if (s.serial_port) printf("serial=--unit=%d --speed=%u\n", s.serial_port - 1, s.serial_speed);
@@ -89,12 +91,21 @@ static const struct cmd {
     { "retry",     cmd_retry,     "forget a failed trial so that the next boot tries Xen again" },
 };
 
+/* xenhost-boot(8), EXIT STATUS */
+static const struct xh_exit exits[] = {
+    { 0, "success" },
+    { 1, "an operation failed (confirm: the trial boot was not confirmed; retry: GRUB's environment block was not written)" },
+    { 2, "usage error or bad configuration (grub-args: some values were left out, each one named; the output is still complete)" },
+    { -1, NULL },
+};
+
 static void usage(FILE *f)
 {
     fputs(USAGE, f);
     fputs("commands:\n", f);
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         fprintf(f, "  %-10s %s\n", cmds[i].name, cmds[i].help);
+    xh_print_exits(f, exits);
 }
 
 int main(int argc, char **argv)

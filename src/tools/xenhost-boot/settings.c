@@ -2,9 +2,10 @@
  * value; see settings.h and docs/boot.md. */
 #define _GNU_SOURCE
 #include "settings.h"
+#include "buf.h"
 #include "kvconf.h"
 #include "log.h"
-#include "size.h"
+#include "value.h"
 #include "spawn.h"
 #include <ctype.h>
 #include <errno.h>
@@ -38,16 +39,6 @@ int xb_xen_word(const char *word, char *out, unsigned outlen, const char **why)
     }
     memcpy(out, word, n + 1);
     return 0;
-}
-
-static int parse_bool(const char *v, int *out)
-{
-    static const char *yes[] = { "yes", "true", "on", "1" }, *no[] = { "no", "false", "off", "0" };
-    for (unsigned i = 0; i < 4; i++) {
-        if (strcasecmp(v, yes[i]) == 0) { *out = 1; return 0; }
-        if (strcasecmp(v, no[i]) == 0) { *out = 0; return 0; }
-    }
-    return -1;
 }
 
 static uint64_t meminfo_mib(const char *path)
@@ -108,8 +99,8 @@ struct ctx {
     struct xb_settings *s;
     const char *mem;    /* XEN_DOM0_MEM, checked after the host size is known */
     char mem_buf[128];
-    char mem_where[600];
-    int lineno;         /* the line being parsed (lines are parsed one at a time) */
+    const char *mem_file;
+    int mem_line;
 };
 
 static void bad(struct ctx *c, const char *file, int line, const char *key, const char *val,
@@ -119,19 +110,18 @@ static void bad(struct ctx *c, const char *file, int line, const char *key, cons
     c->s->errors++;
 }
 
-static int on_kv(const char *key, const char *val, const char *file, int unused, void *vctx)
+static int on_kv(const char *key, const char *val, const char *file, int line, void *vctx)
 {
     struct ctx *c = vctx;
-    int line = c->lineno;
     struct xb_settings *s = c->s;
     const char *why = NULL;
     uint64_t n;
     int b;
 
-    (void)unused;
     if (strcmp(key, "XEN_DOM0_MEM") == 0) {
         snprintf(c->mem_buf, sizeof c->mem_buf, "%s", val);
-        snprintf(c->mem_where, sizeof c->mem_where, "%s:%d", file, line);
+        c->mem_file = file;
+        c->mem_line = line;
         c->mem = c->mem_buf;
     } else if (strcmp(key, "XEN_DOM0_VCPUS") == 0) {
         if (!*val || strcasecmp(val, "all") == 0)
@@ -141,10 +131,10 @@ static int on_kv(const char *key, const char *val, const char *file, int unused,
         else
             bad(c, file, line, key, val, "not a vCPU count (N or MIN-MAX, 1..4096, or all)", "left out (dom0 gets Xen's default)");
     } else if (strcmp(key, "XEN_DOM0_VCPUS_PIN") == 0) {
-        if (parse_bool(val, &b) == 0) s->vcpus_pin = b;
+        if (xh_parse_bool(val, &b) == 0) s->vcpus_pin = b;
         else bad(c, file, line, key, val, "not yes or no", "left out (not pinned)");
     } else if (strcmp(key, "XEN_DOM0_BALLOONING") == 0) {
-        if (parse_bool(val, &b) == 0) s->ballooning = b;
+        if (xh_parse_bool(val, &b) == 0) s->ballooning = b;
         else bad(c, file, line, key, val, "not yes or no", "using no (ballooning off)");
     } else if (strcmp(key, "XEN_SERIAL_CONSOLE") == 0) {
         unsigned port = 0, speed = 115200;
@@ -163,11 +153,15 @@ static int on_kv(const char *key, const char *val, const char *file, int unused,
             bad(c, file, line, key, val, "not none, comN or comN,SPEED", "left out (no serial console)");
     } else if (strcmp(key, "XEN_CMDLINE_EXTRA") == 0) {
         char *copy = strdup(val), *save = NULL, word[256];
-        size_t o = 0;
-        s->extra[0] = '\0';
+        struct xh_buf eb;
+        xh_buf_init(&eb, s->extra, sizeof s->extra);
         for (char *w = copy ? strtok_r(copy, " \t", &save) : NULL; w; w = strtok_r(NULL, " \t", &save)) {
+            size_t before = eb.len;
             if (strncmp(w, "dom0_mem=", 9) == 0) why = "dom0's memory is set by XEN_DOM0_MEM";
-            else if (xb_xen_word(w, word, sizeof word, &why) == 0 && o + strlen(word) + 2 > sizeof s->extra) why = "too long";
+            else if (xb_xen_word(w, word, sizeof word, &why) == 0 && xh_buf_add(&eb, "%s%s", eb.len ? " " : "", word) < 0) {
+                why = "too long";
+                xh_buf_truncate(&eb, before);   /* this word is left out; a shorter one may still fit */
+            }
             if (why) {
                 char what[300];
                 snprintf(what, sizeof what, "word '%s': %s", w, why);
@@ -175,7 +169,6 @@ static int on_kv(const char *key, const char *val, const char *file, int unused,
                 why = NULL;
                 continue;
             }
-            o += (size_t)sprintf(s->extra + o, "%s%s", o ? " " : "", word);
         }
         free(copy);
     } else if (strcmp(key, "XEN_PANIC_REBOOT") == 0) {
@@ -183,41 +176,30 @@ static int on_kv(const char *key, const char *val, const char *file, int unused,
         else bad(c, file, line, key, val, why ? why : "not a number of seconds", "using 10");
     } else if (strcmp(key, "XEN_DEFAULT_ENTRY") == 0) {
         if (strcasecmp(val, "force") == 0) s->default_entry = XB_DEFAULT_FORCE;
-        else if (parse_bool(val, &b) == 0) s->default_entry = b ? XB_DEFAULT_YES : XB_DEFAULT_NO;
+        else if (xh_parse_bool(val, &b) == 0) s->default_entry = b ? XB_DEFAULT_YES : XB_DEFAULT_NO;
         else bad(c, file, line, key, val, "not yes, no or force", "using yes");
     } else if (strcmp(key, "XEN_TRIAL_BOOT") == 0) {
-        if (parse_bool(val, &b) == 0) s->trial = b;
+        if (xh_parse_bool(val, &b) == 0) s->trial = b;
         else bad(c, file, line, key, val, "not yes or no", "using yes");
     } else {
-        xh_warn("%s:%d: unknown setting %s, ignored", file, line, key);
+        xh_warn(XH_KV_UNKNOWN, file, line, key);
     }
     return 0;
 }
 
-/* Parse line by line so that one bad line costs only itself. */
+/* A line that is not KEY=VALUE costs only itself. */
+static void bad_line(const char *msg, void *vctx)
+{
+    struct ctx *c = vctx;
+    xh_err("%s; line ignored", msg);
+    c->s->errors++;
+}
+
 static void parse_conf(const char *path, struct ctx *c)
 {
-    FILE *f = fopen(path, "re");
-    char *line = NULL, err[512];
-    size_t cap = 0;
-    ssize_t len;
-    int lineno = 0;
-
-    if (!f) {
-        if (errno != ENOENT) { xh_err("%s: %s; using the defaults", path, strerror(errno)); c->s->errors++; }
-        return;
-    }
-    while ((len = getline(&line, &cap, f)) >= 0) {
-        c->lineno = ++lineno;
-        if (xh_kv_parse_buf(line, (size_t)len, path, XH_KV_SHELL, on_kv, c, err, sizeof err) == 0)
-            continue;
-        /* err is "path:1: reason": report it with the real line number */
-        const char *reason = strstr(err, ":1: ");
-        xh_err("%s:%d: %s; line ignored", path, lineno, reason ? reason + 4 : err);
-        c->s->errors++;
-    }
-    free(line);
-    fclose(f);
+    char err[512];
+    int rc = xh_kv_parse_file_each(path, XH_KV_SHELL, on_kv, bad_line, c, err, sizeof err);
+    if (rc == -1) { xh_err("%s; using the defaults", err); c->s->errors++; }
 }
 
 void xb_settings_load(const struct xb_sources *src, struct xb_settings *s)
@@ -246,18 +228,14 @@ void xb_settings_load(const struct xb_sources *src, struct xb_settings *s)
     if (c.mem && *c.mem && strcasecmp(c.mem, "auto") != 0) {
         uint64_t bytes = 0;
         const char *why = NULL;
-        char line[600], instead[96];
+        char instead[96];
         snprintf(instead, sizeof instead, "using auto (%llum)", (unsigned long long)s->dom0_mem_mib);
-        snprintf(line, sizeof line, "%s", c.mem_where);
-        char *colon = strrchr(line, ':');
-        int ln = colon ? atoi(colon + 1) : 0;
-        if (colon) *colon = '\0';
         if (xh_parse_size(c.mem, MIB, &bytes, &why) < 0)
-            bad(&c, line, ln, "XEN_DOM0_MEM", c.mem, why ? why : "not a size", instead);
+            bad(&c, c.mem_file, c.mem_line, "XEN_DOM0_MEM", c.mem, why ? why : "not a size", instead);
         else if (bytes / MIB < MIN_DOM0_MIB)
-            bad(&c, line, ln, "XEN_DOM0_MEM", c.mem, "less than 256M, too small for dom0", instead);
+            bad(&c, c.mem_file, c.mem_line, "XEN_DOM0_MEM", c.mem, "less than 256M, too small for dom0", instead);
         else if (bytes / MIB >= s->host_mib + 1024)
-            bad(&c, line, ln, "XEN_DOM0_MEM", c.mem, "more than the host's memory", instead);
+            bad(&c, c.mem_file, c.mem_line, "XEN_DOM0_MEM", c.mem, "more than the host's memory", instead);
         else { s->dom0_mem_mib = bytes / MIB; s->mem_auto = 0; }
     }
 }

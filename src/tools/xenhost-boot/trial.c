@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "trial.h"
 #include "atomicfile.h"
+#include "files.h"
 #include "log.h"
 #include "settings.h"
 #include "spawn.h"
@@ -93,9 +94,10 @@ static void record_failure(const struct xb_paths *p, const char *tok, const char
     char path[600], buf[2048];
     int n = snprintf(buf, sizeof buf, "%s\n%s\n", tok, reason);
     state_path(p, path, sizeof path);
-    mkdir(p->state, 0755);
-    if (xh_atomic_write(path, buf, (size_t)n, 0644, 0) < 0)
-        xh_warn("%s: %s", path, strerror(errno));
+    if (xh_mkdir_p(p->state, 0755, NULL, NULL) < 0)
+        xh_warn("%s: cannot create it: %s; the reason is not recorded", p->state, strerror(errno));
+    else if (xh_atomic_write(path, buf, (size_t)n, 0644, 0) < 0)
+        xh_warn("%s: %s; the reason is not recorded", path, strerror(errno));
 }
 
 int xb_confirm(const struct xb_paths *p)
@@ -163,8 +165,10 @@ int xb_check(const struct xb_paths *p)
     if (n > 0 && (size_t)n < sizeof msg) {
         char dir[512], *slash;
         snprintf(dir, sizeof dir, "%s", p->motd);
-        if ((slash = strrchr(dir, '/'))) { *slash = '\0'; mkdir(dir, 0755); }
-        if (xh_atomic_write(p->motd, msg, (size_t)n, 0644, 0) < 0)
+        if ((slash = strrchr(dir, '/'))) *slash = '\0';
+        if (slash && xh_mkdir_p(dir, 0755, NULL, NULL) < 0)
+            xh_warn("%s: cannot create it: %s; no login message", dir, strerror(errno));
+        else if (xh_atomic_write(p->motd, msg, (size_t)n, 0644, 0) < 0)
             xh_warn("%s: %s", p->motd, strerror(errno));
     }
     return 0;
@@ -181,7 +185,7 @@ static void check_xl_conf(const char *path)
         if (sscanf(l, "autoballoon = \"%63[^\"]\"", val) == 1 || sscanf(l, "autoballoon=\"%63[^\"]\"", val) == 1
             || sscanf(l, "autoballoon=%63s", val) == 1)
             if (strcmp(val, "auto") != 0)
-                printf("warning: %s sets autoballoon=\"%s\": xl no longer follows XEN_DOM0_BALLOONING in /etc/default/xen\n", path, val);
+                xh_warn("%s sets autoballoon=\"%s\": xl no longer follows XEN_DOM0_BALLOONING in /etc/default/xen", path, val);
     }
     fclose(f);
 }

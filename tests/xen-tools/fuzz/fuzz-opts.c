@@ -1,21 +1,25 @@
-/* libFuzzer target for xen-create-image's parsers: the input is split at the
- * first 0xff byte into a command line (NUL-separated arguments) and a
- * xen-tools.conf text; both go through parsing, validation, planning and the
- * xl config writer, and the input also goes through the xl config reader of
- * the companions and the apt sources reader. Crashes, leaks and undefined
- * behaviour are findings (built with -fsanitize=fuzzer,address,undefined). */
+/* libFuzzer target for xen-create-image's parsers and writers: the input is
+ * split at the first 0xff byte into a command line (NUL-separated arguments)
+ * and a xen-tools.conf text; both go through parsing, validation, planning, the
+ * xl config writer (whose output must read back) and the writers of every
+ * per-guest file (guestfiles.c, into buffers of the size the build uses); the
+ * input also goes through the xl config reader and the apt sources reader.
+ * Crashes, leaks and undefined behaviour are findings (built with
+ * -fsanitize=fuzzer,address,undefined). */
 #include "../../../src/xen-tools/opts.h"
+#include "../../../src/xen-tools/build.h"
 #include "../../../src/xen-tools/plan.h"
-#include "../../../src/xen-tools/xlcfg.h"
+#include "../../../src/xen-tools/compcfg.h"
 #include "../../../src/lib/aptsrc.h"
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 static void quiet(const char *msg) { (void)msg; }
-static int count(const char *t, const char *u, const char *s, const char *c, void *ctx)
+static int count(const struct xh_apt_entry *e, void *ctx)
 {
-    (void)t; (void)u; (void)s; (void)c; ++*(int *)ctx;
+    if (!e->uri[0] || !e->suite[0]) abort();
+    ++*(int *)ctx;
     return 0;
 }
 
@@ -44,9 +48,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         xci_validate(&o, err, sizeof err) == 0 &&
         xci_plan(&o, &p, "/nonexistent", err, sizeof err) == 0) {
         char *xl = xci_xl_config(&o, &p);
-        struct xlcfg c;
-        if (xl) xlcfg_parse(xl, &c);   /* what we write, we must read back */
+        struct compcfg c;
+        if (xl) {   /* what we write, we must read back */
+            if (compcfg_parse(xl, strlen(xl), &c, err, sizeof err) < 0 || strcmp(c.name, o.hostname) || !c.meta[0]) abort();
+            compcfg_free(&c);
+        }
         free(xl);
+        /* the guest's files, each into a buffer of the build's size: a text
+         * that does not fit fails whole, never writes past the buffer */
+        char buf[8192];
+        struct xh_buf b;
+        unsigned char id[16] = { 0 };
+#define TEXT(call) do { xh_buf_init(&b, buf, sizeof buf); if ((call) == 0 && strlen(buf) != b.len) abort(); } while (0)
+        TEXT(xci_text_hostname(&o, &b));
+        TEXT(xci_text_hosts(&o, &p, &b));
+        TEXT(xci_text_fstab(&o, &p, &b));
+        TEXT(xci_text_interfaces(&o, &p, &b));
+        if (o.nameserver) TEXT(xci_text_resolv(&o, &b));
+        TEXT(xci_text_sources(&o, &p, &b));
+        TEXT(xci_text_grub(&o, &b));
+        TEXT(xci_text_machine_id(id, &b));
+#undef TEXT
     }
     xci_free(&o);
     free(args);
@@ -54,11 +76,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *text = malloc(size + 1);
     memcpy(text, data, size);
     text[size] = '\0';
-    struct xlcfg c;
-    xlcfg_parse(text, &c);
+    struct compcfg c;
+    compcfg_parse(text, size, &c, err, sizeof err);
+    compcfg_free(&c);
     int n = 0;
-    xh_apt_parse_buf(text, size, 0, count, &n);
-    xh_apt_parse_buf(text, size, 1, count, &n);
+    xh_apt_parse_buf(text, size, "fuzz.list", 0, count, &n);
+    xh_apt_parse_buf(text, size, "fuzz.sources", 1, count, &n);
     free(text);
     return 0;
 }

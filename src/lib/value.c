@@ -1,4 +1,4 @@
-#include "size.h"
+#include "value.h"
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -73,4 +73,14 @@ void xh_format_size(uint64_t bytes, char *buf, unsigned len)
         }
     }
     snprintf(buf, len, "%llu", (unsigned long long)bytes);
+}
+
+int xh_parse_bool(const char *text, int *out)
+{
+    static const char *const yes[] = { "yes", "true", "on", "1" }, *const no[] = { "no", "false", "off", "0" };
+    for (size_t i = 0; text && i < sizeof yes / sizeof *yes; i++) {
+        if (!strcasecmp(text, yes[i])) { *out = 1; return 0; }
+        if (!strcasecmp(text, no[i])) { *out = 0; return 0; }
+    }
+    return -1;
 }

@@ -5,6 +5,11 @@
 #                        a local repository of build/debs (cached by packages + this file)
 #   qh_host_image        raw disk image (GPT: BIOS boot, ESP, root) with GRUB installed for
 #                        BIOS and UEFI and update-grub run in the image (cached likewise)
+#   qh_plain_image       the same disk for a plain Debian 12 without Xen (the test plumbing
+#                        only): what an admin has before `apt-get install xenhost`
+#   qh_offline_repo      directory: a local apt repository of build/debs plus every Debian
+#                        package `apt-get install xenhost` pulls into the plain system (the
+#                        test hosts reach no archive), with its Packages index
 #   qh_boot IMAGE OUTDIR SCRIPT [--uefi] [--direct] [--timeout S] [--file SRC:DEST]...
 #                        [--disk FILE] [--xen-args ARGS] [--memory MiB]
 #       Boots a private copy of IMAGE (OUTDIR/disk.img, reused when already there, so
@@ -20,7 +25,7 @@
 
 QH_SUITE=bookworm
 QH_CACHE=$XENHOST_CACHE/qemu
-QH_INCLUDE=systemd-sysv,udev,dbus,linux-image-amd64,initramfs-tools,kmod,procps,iproute2,ifupdown,busybox,grub-pc,grub-efi-amd64-bin,less,ca-certificates
+QH_INCLUDE=systemd-sysv,udev,dbus,linux-image-amd64,initramfs-tools,kmod,procps,iproute2,ifupdown,isc-dhcp-client,busybox,grub-pc,grub-efi-amd64-bin,less,ca-certificates
 
 qh_log() { echo "# qemu: $*" >&2; }
 
@@ -80,7 +85,7 @@ qh_install_xenhost() {
 # The image depends on the base, the packages and the code that builds it (not on the
 # code that boots it).
 qh_rootfs_key() {
-    { basename "$1"; qh_debs_sum; declare -f qh_install_xenhost qh_configure_rootfs qh_host_image; } | sha256sum | cut -c1-12
+    { basename "$1"; qh_debs_sum; declare -f qh_install_xenhost qh_configure_rootfs qh_disk_image; } | sha256sum | cut -c1-12
 }
 
 qh_rootfs() {
@@ -101,7 +106,8 @@ qh_rootfs() {
         rm -rf "$dir"; mv "$tmp" "$dir"
         # keep the cache bounded: roots and disks of other packages go after 12 hours
         # (not at once: another test run may be using them right now)
-        find "$QH_CACHE" -maxdepth 1 \( -name 'rootfs-*' -o -name 'disk-*' \) ! -name "*-$key*" -mmin +720 -exec rm -rf {} +
+        find "$QH_CACHE" -maxdepth 1 \( -name 'rootfs-*' -o -name 'disk-*' -o -name 'repo-*' \) ! -name 'disk-plain-*' \
+            ! -name "*-$key*" -mmin +720 -exec rm -rf {} +
     fi
     echo "$dir"
 }
@@ -164,10 +170,54 @@ EOF
     ln -sf /dev/null "$r/etc/systemd/system/serial-getty@hvc0.service"
 }
 
-# The disk image: $QH_CACHE/disk-<key>.img with partitions BIOS boot, ESP, root.
-qh_host_image() {
-    local rootfs key img tmp uuid esp_uuid loop mnt rc=0
-    rootfs=$(qh_rootfs) || return 1
+# A plain Debian 12 root: the debootstrap base with the test plumbing, no Xen.
+qh_plain_rootfs() {
+    local base key dir tmp
+    base=$(qh_base) || return 1
+    key=$( { basename "$base"; declare -f qh_configure_rootfs qh_disk_image; } | sha256sum | cut -c1-12)
+    dir=$QH_CACHE/plain-$key
+    if [ ! -f "$dir/.complete" ]; then
+        tmp=$(mktemp -d "$QH_CACHE/plain.XXXXXX")
+        qh_log "plain Debian root from $(basename "$base")"
+        cp -a "$base/." "$tmp/" && rm -f "$tmp/.complete" && qh_configure_rootfs "$tmp" || { rm -rf "$tmp"; return 1; }
+        touch "$tmp/.complete"
+        rm -rf "$dir"; mv "$tmp" "$dir"
+    fi
+    echo "$dir"
+}
+
+# The local repository an offline `apt-get install xenhost` needs on a plain system:
+# our packages and the Debian packages they pull in (Recommends included, as apt does by
+# default), found by apt itself in a copy of the plain root. $QH_CACHE/repo-<key>.
+qh_offline_repo() {
+    local base key dir tmp root
+    base=$(qh_base) || return 1
+    ls "$XENHOST_BUILD"/debs/xenhost_*.deb >/dev/null 2>&1 || { qh_log "no packages in $XENHOST_BUILD/debs"; return 1; }
+    key=$( { basename "$base"; qh_debs_sum; declare -f qh_offline_repo; } | sha256sum | cut -c1-12)
+    dir=$QH_CACHE/repo-$key
+    if [ ! -f "$dir/Packages" ]; then
+        tmp=$(mktemp -d "$QH_CACHE/repo.XXXXXX"); root=$tmp/root
+        mkdir -p "$root" "$tmp/repo"
+        qh_log "finding the Debian packages apt-get install xenhost pulls in"
+        cp -a "$base/." "$root/" && mkdir -p "$root/srv/xenhost-debs" &&
+            cp "$XENHOST_BUILD"/debs/*.deb "$root/srv/xenhost-debs/" &&
+            (cd "$root/srv/xenhost-debs" && apt-ftparchive packages . > Packages) &&
+            echo "deb [trusted=yes] file:/srv/xenhost-debs ./" > "$root/etc/apt/sources.list.d/xenhost-local.list" &&
+            qh_chroot "$root" sh -c 'apt-get update -q && apt-get install -y -q --download-only xenhost' > "$T_TMP/repo.log" 2>&1 &&
+            cp "$root"/var/cache/apt/archives/*.deb "$XENHOST_BUILD"/debs/*.deb "$tmp/repo/" &&
+            (cd "$tmp/repo" && apt-ftparchive packages . > Packages) ||
+            { qh_log "offline repository failed: $(tail -n 5 "$T_TMP/repo.log")"; rm -rf "$tmp"; return 1; }
+        rm -rf "$dir"; mv "$tmp/repo" "$dir"; rm -rf "$tmp"
+    fi
+    echo "$dir"
+}
+
+qh_host_image() { local r; r=$(qh_rootfs) && qh_disk_image "$r"; }
+qh_plain_image() { local r; r=$(qh_plain_rootfs) && qh_disk_image "$r"; }
+
+# The disk image of ROOTFS: $QH_CACHE/disk-<name>.img with partitions BIOS boot, ESP, root.
+qh_disk_image() {
+    local rootfs=$1 key img tmp uuid esp_uuid loop mnt rc=0
     key=$(basename "$rootfs"); key=${key#rootfs-}
     img=$QH_CACHE/disk-$key.img
     if [ ! -f "$img" ]; then

@@ -211,6 +211,10 @@ check_root() {
         "xencommons.service xendomains.service xenhost-boot-check.service xenhost-boot-confirm.service" \
         "$(ls "$r"/etc/systemd/system/*.wants/ 2>/dev/null | sort | tr '\n' ' ' | sed 's/ $//')"
     t_check "$tool: the trial-boot state directory exists" test -d "$r/var/lib/xenhost/boot"
+    t_grep "$tool: xenhost-boot-confirm uses /boot/grub2/grubenv" '^ExecStart=/usr/sbin/xenhost-boot -e /boot/grub2/grubenv confirm$' \
+        "$r/usr/lib/systemd/system/xenhost-boot-confirm.service.d/50-grub2.conf"
+    t_eq "$tool: the trial-boot units' grub-editenv is grub2's grub2-editenv" "$r/usr/bin/grub2-editenv" \
+        "$(readlink -f "$r/usr/lib/xenhost/grub2/grub-editenv")"
     t_check "$tool: grub2's own Xen generator is switched off" test ! -x "$r/etc/grub.d/20_linux_xen"
     t_grep "$tool: the menu was written by grub2-mkconfig, with our generator and without grub2's" \
         '^grub2-mkconfig -o /boot/grub2/grub.cfg \(generators: 09_xenhost\)$' "$r/var/log/grub2-mkconfig.calls"

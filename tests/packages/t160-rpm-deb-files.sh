@@ -17,7 +17,7 @@ for d in "$T_DEBS"/*.deb; do
 done | LC_ALL=C sort > deb.list
 for r in "$T_RPMS"/*.rpm; do
     case $r in *-debuginfo-*) continue ;; esac
-    rpm -qp --qf '[%{NAME} %{FILEMODES:perms} %{FILENAMES}\n]' "$r" 2>/dev/null | awk '$2 !~ /^d/'
+    rpm -qp --qf '[%{=NAME} %{FILEMODES:perms} %{FILENAMES}\n]' "$r" 2>/dev/null | awk '$2 !~ /^d/'
 done | LC_ALL=C sort > rpm.list
 t_check "Debian file list read" test -s deb.list
 t_check "RPM file list read" test -s rpm.list
@@ -27,14 +27,14 @@ t_check "RPM file list read" test -s rpm.list
 rules() {
 cat <<'EOF'
 dev-is-devel	s/^xenhost-dev /xenhost-devel /
-libdir	s| /usr/lib/x86_64-linux-gnu/| /usr/lib64/|
-units-in-usr	s| /lib/systemd/| /usr/lib/systemd/|
-sysconfig-templates	s| /etc/default/\(xendomains\|xencommons\)$| /usr/share/fillup-templates/sysconfig.\1|
-no-sysv	\| /etc/init\.d/|d
-no-sysv-functions	\| /usr/lib/xen/xenhost-init-functions$|d
-debian-doc-files	\| /usr/share/doc/[^/]*/\(copyright\|changelog\.Debian\.gz\)$|d
-lintian-overrides	\| /usr/share/lintian/overrides/|d
-doc-compression	s|^\(xenhost-hypervisor .* /usr/share/doc/xenhost-hypervisor/boot\.md\)\.gz$|\1|
+libdir	s# /usr/lib/x86_64-linux-gnu/# /usr/lib64/#
+units-in-usr	s# /lib/systemd/# /usr/lib/systemd/#
+sysconfig-templates	s# /etc/default/\(xendomains\|xencommons\)$# /usr/share/fillup-templates/sysconfig.\1#
+no-sysv	\# /etc/init\.d/#d
+no-sysv-functions	\# /usr/lib/xen/xenhost-init-functions$#d
+debian-doc-files	\# /usr/share/doc/[^/]*/\(copyright\|changelog\.Debian\.gz\)$#d
+lintian-overrides	\# /usr/share/lintian/overrides/#d
+symbol-files-in-boot	s# /usr/lib/debug/boot/xen-syms-# /boot/xen-syms-#
 EOF
 }
 # RPM-only files (conventions with no Debian counterpart), as extended regexes.
@@ -43,6 +43,7 @@ cat <<'EOF'
 licenses	^[^ ]+ -rw-r--r-- /usr/share/licenses/[^/]+/COPYING$
 presets	^xenhost-(utils|hypervisor) -rw-r--r-- /usr/lib/systemd/system-preset/50-xenhost-(utils|hypervisor)\.preset$
 pattern-marker	^patterns-xenhost -rw-r--r-- /usr/share/doc/patterns/xenhost\.txt$
+grub2-names	^xenhost-hypervisor [-lrwx]+ /usr/lib/(systemd/system/xenhost-boot-(check|confirm)\.service\.d/50-grub2\.conf|xenhost/grub2/grub-editenv)$
 EOF
 }
 

@@ -13,7 +13,8 @@ t_need_rpms
 for d in "$T_DEBS"/*.deb; do
     case $d in *-dbgsym_*) continue ;; esac
     p=$(dpkg-deb -f "$d" Package)
-    dpkg-deb -c "$d" | awk -v p="$p" '$1 !~ /^d/ { sub(/^\.\//, "", $6); print p, $1, "/" $6 }'
+    # (a hard link, "h" in dpkg-deb's listing, is a file as rpm lists it)
+    dpkg-deb -c "$d" | awk -v p="$p" '$1 !~ /^d/ { sub(/^\.\//, "", $6); sub(/^h/, "-", $1); print p, $1, "/" $6 }'
 done | LC_ALL=C sort > deb.list
 for r in "$T_RPMS"/*.rpm; do
     case $r in *-debuginfo-*) continue ;; esac
@@ -35,6 +36,8 @@ no-sysv-functions	\# /usr/lib/xen/xenhost-init-functions$#d
 debian-doc-files	\# /usr/share/doc/[^/]*/\(copyright\|changelog\.Debian\.gz\)$#d
 lintian-overrides	\# /usr/share/lintian/overrides/#d
 symbol-files-in-boot	s# /usr/lib/debug/boot/xen-syms-# /boot/xen-syms-#
+shared-libs-executable	s#^\(xenhost-libs\) -rw-r--r-- \(/usr/lib64/lib[^/]*\.so\.[0-9.]*\)$#\1 -rwxr-xr-x \2#
+doc-compression	s#^\(xenhost-hypervisor .* /usr/share/doc/xenhost-hypervisor/boot\.md\)\.gz$#\1#
 EOF
 }
 # RPM-only files (conventions with no Debian counterpart), as extended regexes.

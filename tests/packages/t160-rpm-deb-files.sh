@@ -36,7 +36,6 @@ no-sysv-functions	\# /usr/lib/xen/xenhost-init-functions$#d
 debian-doc-files	\# /usr/share/doc/[^/]*/\(copyright\|changelog\.Debian\.gz\)$#d
 lintian-overrides	\# /usr/share/lintian/overrides/#d
 symbol-files-in-boot	s# /usr/lib/debug/boot/xen-syms-# /boot/xen-syms-#
-shared-libs-executable	s#^\(xenhost-libs\) -rw-r--r-- \(/usr/lib64/lib[^/]*\.so\.[0-9.]*\)$#\1 -rwxr-xr-x \2#
 doc-compression	s#^\(xenhost-hypervisor .* /usr/share/doc/xenhost-hypervisor/boot\.md\)\.gz$#\1#
 EOF
 }

@@ -2,6 +2,7 @@
 #   make deps     install the Debian packages the build and the tests need (when missing)
 #   make          build our own C programs (src/lib, src/tools, src/xen-tools)
 #   make deb      fetch upstream Xen, build it and package everything into build/debs
+#   make rpm      the same into RPMs and the zypper pattern in build/rpms (rpm/xenhost.spec)
 #   make demo     make deb, then boot the packaged hypervisor in QEMU and show xl info / xl list
 #   make check    the whole test suite (builds what it needs first); ends "N passed, N failed"
 #   make bench    benchmarks against the peers, printed as ratios
@@ -39,13 +40,18 @@ deb: DEPS_SETS = build
 deb: deps
 	sh src/build/build-debs
 
+rpm: DEPS_SETS = build rpm
+rpm: deps
+	sh src/build/build-rpms
+
 demo: DEPS_SETS = build test
 demo: deps deb
 	bash tests/qemu/demo
 
-check: DEPS_SETS = build test
+check: DEPS_SETS = build rpm test
 check: deps
 	sh src/build/build-debs
+	sh src/build/build-rpms
 	XENHOST_REQUIRE_BUILD=1 bash tests/run $(TESTS)
 
 # Only the fast tiers that need no packages (unit, parsers, fake toolstack).
@@ -66,4 +72,4 @@ clean:
 	@for d in $(COMPONENT_DIRS); do $(MAKE) -C $$d clean; done
 	rm -rf $(XENHOST_BUILD)
 
-.PHONY: all programs install deps deb demo check check-fast bench repro clean
+.PHONY: all programs install deps deb rpm demo check check-fast bench repro clean

@@ -101,4 +101,20 @@ t_need_packages() {
         t_skip "$T_NAME" "no packages in $T_DEBS (run make deb)"; exit 0
     fi
 }
+# t_need_rpms: the built RPMs (make rpm) as $T_RPMS; the same rules as t_need_packages.
+t_need_rpms() {
+    T_RPMS=$XENHOST_BUILD/rpms
+    if ! ls "$T_RPMS"/xenhost-utils-*.rpm >/dev/null 2>&1; then
+        if [ "${XENHOST_REQUIRE_BUILD:-0}" = 1 ]; then t_fail "$T_NAME: built RPMs present in $T_RPMS"; exit 1; fi
+        t_skip "$T_NAME" "no RPMs in $T_RPMS (run make rpm)"; exit 0
+    fi
+}
+# t_rpm_defs: the rpmspec/rpmbuild options that src/build/build-rpms passes (one per line).
+t_rpm_defs() {
+    local r=$T_TOP/src/xen/recipe v
+    printf '%s\n' "--load=$T_TOP/rpm/macros.debian-build"
+    for v in xen_version:UPSTREAM_VERSION xen_orig:ORIG_FILE xen_sha256:ORIG_SHA256; do
+        printf -- '--define=%s %s\n' "${v%%:*}" "$(sh "$T_TOP/src/build/recipe-value" "$r" "${v#*:}")"
+    done
+}
 t_end() { exit $T_FAILED; }

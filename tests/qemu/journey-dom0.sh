@@ -41,9 +41,12 @@ case $phase in
     for d in /sys/class/net/*; do [ -e "$d/device" ] && { nic=${d##*/}; break; }; done
     echo "$nic" > $S/uplink
     log "UPLINK $nic"
-    # What the Debian installer writes for a DHCP network (this image was debootstrapped)
+    # What the Debian installer writes for a static network (this image was
+    # debootstrapped). Static, because QEMU's user network with restrict=on leaves the
+    # router and DNS out of its DHCP offers, and a host needs a default route; the
+    # address is below the DHCP pool (10.0.2.15 on), which the guests use.
     if ! grep -q "^iface $nic " /etc/network/interfaces 2>/dev/null; then
-        printf 'source /etc/network/interfaces.d/*\n\nauto lo\niface lo inet loopback\n\n# The primary network interface\nallow-hotplug %s\niface %s inet dhcp\n' \
+        printf 'source /etc/network/interfaces.d/*\n\nauto lo\niface lo inet loopback\n\n# The primary network interface\nallow-hotplug %s\niface %s inet static\n\taddress 10.0.2.10/24\n\tgateway 10.0.2.2\n\t# dns-* options are implemented by the resolvconf package, if installed\n\tdns-nameservers 10.0.2.3\n' \
             "$nic" "$nic" > /etc/network/interfaces
     fi
     ifup "$nic" > /tmp/ifup.log 2>&1; log "IFUP rc=$?"

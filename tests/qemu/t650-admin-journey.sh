@@ -1,7 +1,8 @@
 #!/bin/bash
 # The admin's journey on one disk, as a user walks it (tests/qemu/journey-dom0.sh runs
 # each boot's part in the host):
-#   boot 1  a plain Debian 12 without Xen boots native Linux through GRUB; `apt-get
+#   boot 1  a plain Debian 12 without Xen (a static address, as the installer writes it)
+#           boots native Linux through GRUB; `apt-get
 #           install xenhost` from a local repository (our packages and the Debian
 #           packages they pull in: the host reaches no archive)
 #   boot 2  GRUB boots Xen by default; a `xenhost-network setup` nobody confirms rolls
@@ -99,7 +100,7 @@ t_diag "$(grep -E '^QJ-(INSTALL|UPLINK|NET-NATIVE)' j1.log)"
 t_eq "boot 2: GRUB booted Xen by default" xen "$(v 2 HV)"
 t_grep "boot 2: through the xenhost-xen entry" '^QJ-CMDLINE .*xenhost\.trial=' j2.log
 before=$(v 2 NET-BEFORE)
-t_check "boot 2: dom0 had an address and a default route by DHCP ($before)" grep -Eq '^[0-9.]+/[0-9]+ via [0-9.]+ dev ' <<< "$before"
+t_check "boot 2: dom0 had its address and default route ($before)" grep -Eq '^[0-9.]+/[0-9]+ via [0-9.]+ dev ' <<< "$before"
 t_grep "unconfirmed setup: applied, on trial" '^QJ-SETUP-UNCONFIRMED rc=0' j2.log
 t_grep "... xenbr0 carried dom0's address during the trial" "^QJ-DURING ${before%% *} via " j2.log
 t_grep "... and rolled itself back" '^QJ-ROLLBACK-WAIT [0-9]+$' j2.log

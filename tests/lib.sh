@@ -21,6 +21,10 @@ export XENHOST_CACHE XENHOST_BUILD T_TOP
 # The one upstream Xen version the packages are built from: src/xen/recipe pins it.
 T_XEN_VERSION=$(sh "$T_TOP/src/build/recipe-value" "$T_TOP/src/xen/recipe" UPSTREAM_VERSION) || exit 1
 
+# The units our Debian packages enable on installation (debian/rules; t130 checks it on
+# an installed root), which the RPM presets must enable too (t140, t150).
+T_ENABLED_UNITS="xencommons.service xendomains.service xenhost-boot-check.service xenhost-boot-confirm.service xenhost-network-nat.service xenhost-network-restore.service"
+
 t_cleanup() { T_CLEANUPS+=("$*"); }
 _t_exit() {
     local i

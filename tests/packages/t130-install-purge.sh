@@ -26,6 +26,8 @@ for p in xenhost xenhost-hypervisor xenhost-utils xenhost-libs; do
 done
 t_eq "xl and xenstored find all their libraries" "" "$(chroot "$root" ldd /usr/sbin/xl /usr/sbin/xenstored | grep 'not found')"
 t_check "/etc/xen/auto exists" test -d "$root/etc/xen/auto"
+t_eq "the packages enabled exactly these units" "$T_ENABLED_UNITS" \
+    "$(find "$root"/etc/systemd/system -path '*.wants/*' -name 'xen*' -printf '%f\n' | sort | tr '\n' ' ' | sed 's/ $//')"
 
 # every file of ours, as dpkg knows it
 for p in $ours; do chroot "$root" dpkg -L "$p"; done | sort -u > owned.txt

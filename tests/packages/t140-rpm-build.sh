@@ -128,7 +128,7 @@ t_check "sysconfig.xendomains is rpm/sysconfig.xendomains" \
 # Presets enable exactly the units the Debian packages enable.
 cat x/*/usr/lib/systemd/system-preset/*.preset 2>/dev/null | awk '$1 == "enable" { print $2 }' | sort > enabled
 t_eq "presets enable exactly what Debian enables" \
-    "xencommons.service xendomains.service xenhost-boot-check.service xenhost-boot-confirm.service" "$(tr '\n' ' ' < enabled | sed 's/ $//')"
+    "$T_ENABLED_UNITS" "$(tr '\n' ' ' < enabled | sed 's/ $//')"
 for u in x/*/usr/lib/systemd/system/*; do
     n=$(basename "$u")
     grep -q '^\[Install\]' "$u" || continue

@@ -98,6 +98,26 @@ t_nogrep() {
 t_need_root() { [ "$(id -u)" = 0 ] || { t_skip "$T_NAME" "needs root"; exit 0; }; }
 t_need_cmd()  { local c; for c; do command -v "$c" >/dev/null || { t_skip "$T_NAME" "needs $c"; exit 0; }; done; }
 # t_need_packages: the built .debs (make deb); skips when absent and XENHOST_REQUIRE_BUILD!=1.
+# t_hypervisor_images DIR VERSION: both hypervisor flavours as unpacked into
+# DIR/xenhost-hypervisor{,-debug} (t110 from the .debs, t140 from the RPMs): a multiboot2
+# header (magic 0xe85250d6, 8-byte aligned, in the first 32 KiB), the version, a PE EFI
+# image, and our built-in dom0_mem in the release build's Kconfig.
+_t_mb2() { od -A d -t x4 -N 32768 -v -w4 "$1" | awk '$2 == "e85250d6" && $1 % 8 == 0 { found = 1 } END { exit !found }'; }
+t_hypervisor_images() {
+    local d=$1 ver=$2 f fl img
+    for f in release:$d/xenhost-hypervisor/boot/xen-$ver.gz debug:$d/xenhost-hypervisor-debug/boot/xen-$ver-dbg.gz; do
+        fl=${f%%:*} img=${f#*:}
+        if [ -f "$img" ]; then
+            gunzip -c "$img" > "xen-$fl"
+            t_check "$fl hypervisor has a multiboot2 header" _t_mb2 "xen-$fl"
+            t_check "$fl hypervisor carries version $ver" grep -qaF "$ver" "xen-$fl"
+            t_check "$fl EFI image is a PE file" sh -c "head -c 2 '${img%.gz}.efi' | grep -q MZ"
+        else
+            t_fail "$fl hypervisor image $img shipped"
+        fi
+    done
+    t_grep "release build has our built-in dom0_mem" '^CONFIG_DOM0_MEM="1G\+10%,max:8G"' "$d/xenhost-hypervisor/boot/xen-$ver.config"
+}
 t_need_packages() {
     T_DEBS=$XENHOST_BUILD/debs
     if ! ls "$T_DEBS"/xenhost_*.deb >/dev/null 2>&1; then

@@ -14,20 +14,7 @@ for deb in "$T_DEBS"/*.deb; do
     t_grep "$p: version carries upstream $ver plus our revision" "^$(t_re "$ver")-[0-9]*xenhost[0-9]+$" <(dpkg-deb -f "$deb" Version)
 done
 
-# multiboot2 header: magic 0xe85250d6, 8-byte aligned, within the first 32 KiB
-mb2() { od -A d -t x4 -N 32768 -v -w4 "$1" | awk '$2 == "e85250d6" && $1 % 8 == 0 { found = 1 } END { exit !found }'; }
-for f in release:x/xenhost-hypervisor/boot/xen-$ver.gz debug:x/xenhost-hypervisor-debug/boot/xen-$ver-dbg.gz; do
-    fl=${f%%:*} img=${f#*:}
-    if [ -f "$img" ]; then
-        gunzip -c "$img" > "xen-$fl"
-        t_check "$fl hypervisor has a multiboot2 header" mb2 "xen-$fl"
-        t_check "$fl hypervisor carries version $ver" grep -qaF "$ver" "xen-$fl"
-        t_check "$fl EFI image is a PE file" sh -c "head -c 2 '${img%.gz}.efi' | grep -q MZ"
-    else
-        t_fail "$fl hypervisor image $img shipped"
-    fi
-done
-t_grep "release build has our built-in dom0_mem" '^CONFIG_DOM0_MEM="1G\+10%,max:8G"' "x/xenhost-hypervisor/boot/xen-$ver.config"
+t_hypervisor_images x "$ver"
 t_nogrep "release build is not a debug build" '^CONFIG_DEBUG=y' "x/xenhost-hypervisor/boot/xen-$ver.config"
 t_grep "debug build has CONFIG_DEBUG" '^CONFIG_DEBUG=y' "x/xenhost-hypervisor-debug/boot/xen-$ver-dbg.config"
 t_check "release xen-syms keeps its symbol table" \

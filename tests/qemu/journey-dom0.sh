@@ -60,7 +60,8 @@ case $phase in
     log "INSTALL rc=$? $(( $(date +%s) - t0 ))s"
     tail -n 8 /root/install.log | sed 's/^/QJ-INSTALL-LOG /'
     dpkg-query -W -f '${db:Status-Status} ${Package}\n' 'xenhost*' | awk '$1 == "installed" { print "QJ-PKG " $2 }'
-    log "MENU-DEFAULT $(grep -m1 '^ *set default=' /boot/grub/grub.cfg)"
+    # the default 09_xenhost sets (it follows 00_header's and takes effect)
+    log "MENU-DEFAULT $(sed -n '/^### BEGIN .*09_xenhost/,/^### END .*09_xenhost/p' /boot/grub/grub.cfg | grep -m1 'set default=')"
     log "MENU-NATIVE $(grep -c "^menuentry '" /boot/grub/grub.cfg)"
     echo 2 > $S/phase ;;
 2)

@@ -97,7 +97,6 @@ t_nogrep() {
 # Prerequisites: t_need_root / t_need_cmd skip the whole script (exit 0) when unmet.
 t_need_root() { [ "$(id -u)" = 0 ] || { t_skip "$T_NAME" "needs root"; exit 0; }; }
 t_need_cmd()  { local c; for c; do command -v "$c" >/dev/null || { t_skip "$T_NAME" "needs $c"; exit 0; }; done; }
-# t_need_packages: the built .debs (make deb); skips when absent and XENHOST_REQUIRE_BUILD!=1.
 # t_hypervisor_images DIR VERSION: both hypervisor flavours as unpacked into
 # DIR/xenhost-hypervisor{,-debug} (t110 from the .debs, t140 from the RPMs): a multiboot2
 # header (magic 0xe85250d6, 8-byte aligned, in the first 32 KiB), the version, a PE EFI
@@ -118,6 +117,7 @@ t_hypervisor_images() {
     done
     t_grep "release build has our built-in dom0_mem" '^CONFIG_DOM0_MEM="1G\+10%,max:8G"' "$d/xenhost-hypervisor/boot/xen-$ver.config"
 }
+# t_need_packages: the built .debs (make deb); skips when absent and XENHOST_REQUIRE_BUILD!=1.
 t_need_packages() {
     T_DEBS=$XENHOST_BUILD/debs
     if ! ls "$T_DEBS"/xenhost_*.deb >/dev/null 2>&1; then

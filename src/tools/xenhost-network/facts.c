@@ -37,6 +37,13 @@ static int sys_read(const char *rel, char *out, size_t len)
 int xn_link_exists(const char *dev) { return sys_exists(dev, ""); }
 int xn_link_is_bridge(const char *dev) { return sys_exists(dev, "bridge"); }
 
+int xn_link_ifindex(const char *dev, char *idx, size_t len)
+{
+    char rel[XN_PATH];
+    xn_pf(rel, sizeof rel, "/sys/class/net/%s/ifindex", dev);
+    return sys_read(rel, idx, len);
+}
+
 int xn_link_mac(const char *dev, char *mac, size_t len)
 {
     char rel[XN_PATH];

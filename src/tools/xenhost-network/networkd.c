@@ -185,24 +185,11 @@ int xn_networkd_file_for(const char *dev, const char *type, const char *mac, cha
     return i == -2 ? -1 : 0;
 }
 
-/* dev's interface index as text (networkd names its state files by it) */
-static int ifindex(const char *dev, char *idx, size_t len)
-{
-    char rel[XN_PATH], p[XN_PATH];
-    FILE *f;
-    xn_pf(rel, sizeof rel, "/sys/class/net/%s/ifindex", dev);
-    if (!(f = fopen(xn_sys(p, sizeof p, rel), "re"))) return -1;
-    if (!fgets(idx, (int)len, f)) idx[0] = '\0';
-    fclose(f);
-    idx[strcspn(idx, "\n")] = '\0';
-    return 0;
-}
-
 /* what networkd itself says about dev: its .network file (links/IFINDEX) */
 static int live_network_file(const char *dev, char *file, size_t len, char *admin, size_t alen)
 {
     char rel[XN_PATH], p[XN_PATH], idx[32];
-    if (ifindex(dev, idx, sizeof idx) < 0) return -1;
+    if (xn_link_ifindex(dev, idx, sizeof idx) < 0) return -1;
     xn_pf(rel, sizeof rel, "/run/systemd/netif/links/%s", idx);
     xn_path(p, sizeof p, rel);
     if (xn_kv_get(p, "NETWORK_FILE", file, len) < 0) file[0] = '\0';
@@ -269,7 +256,7 @@ static int mtu_kv(const char *sec, const char *key, const char *val, void *vctx)
 static int lease_iaid(const char *dev, char *iaid, size_t len)
 {
     char rel[XN_PATH], p[XN_PATH], idx[32], cid[512];
-    if (ifindex(dev, idx, sizeof idx) < 0) return -1;
+    if (xn_link_ifindex(dev, idx, sizeof idx) < 0) return -1;
     xn_pf(rel, sizeof rel, "/run/systemd/netif/leases/%s", idx);
     if (xn_kv_get(xn_path(p, sizeof p, rel), "CLIENTID", cid, sizeof cid) < 0) return -1;
     if (strlen(cid) < 10 || strncasecmp(cid, "ff", 2)) return -1;

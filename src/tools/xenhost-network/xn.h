@@ -59,6 +59,7 @@ int xn_default_route(struct xn_route *r);
 /* the default route of one device (any family), for the gateway check */
 int xn_default_route_dev(const char *dev, struct xn_route *r);
 int xn_link_exists(const char *dev);
+int xn_link_ifindex(const char *dev, char *idx, size_t len); /* its index as text (networkd names state files by it) */
 int xn_link_mac(const char *dev, char *mac, size_t len);      /* "aa:bb:..", 0 or -1 */
 int xn_link_is_bridge(const char *dev);
 int xn_link_master(const char *dev, char *master, size_t len); /* 1 if dev is enslaved */

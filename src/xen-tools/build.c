@@ -26,6 +26,19 @@ static int refuse_existing(const struct xci *o, const struct xci_plan *p)
     return bad;
 }
 
+/* A random (version 4) UUID for --type=hvm's root filesystem: fstab and grub.cfg
+ * name the root by it (xvda1 with the PV drivers, sda1 without them). */
+static int make_uuid(char out[37])
+{
+    unsigned char u[16];
+    if (xci_random_bytes(u, sizeof u) < 0) return -1;
+    u[6] = (unsigned char)((u[6] & 0x0f) | 0x40);
+    u[8] = (unsigned char)((u[8] & 0x3f) | 0x80);
+    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+             u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
+    return 0;
+}
+
 int xci_build(const struct xci *o, struct xci_plan *p)
 {
     struct xci_build b = { .o = o, .p = p };
@@ -50,6 +63,7 @@ int xci_build(const struct xci *o, struct xci_plan *p)
     }
     xci_signals_install();
     if (o->hooks && xci_hooks_present(o)) p->full_copy = 1;   /* no hard links to the cache then */
+    if (xci_is_hvm(o) && (make_uuid(p->root_uuid) < 0 || make_uuid(p->swap_uuid) < 0)) { xh_err("getrandom: %s", strerror(errno)); goto out; }
 
     xci_sweep(o);
     if (!o->lvm && xci_mkdirs(&b, p->domdir, 0700, 1) < 0) goto out;

@@ -20,6 +20,7 @@
  *   volume.c     volumes: file images and LVM logical volumes
  *   image.c      filesystems on the volumes: mke2fs -d, mkswap
  *   overlay.c    the per-guest files added to an image with debugfs
+ *   bootdisk.c   --type=hvm: the MBR and GRUB for BIOS from the guest's own packages
  *   publish.c    volumes renamed into place, the xl config, the autostart link */
 #ifndef XCI_BUILD_H
 #define XCI_BUILD_H
@@ -110,7 +111,7 @@ int xci_text_fstab(const struct xci *o, const struct xci_plan *p, struct xh_buf 
 int xci_text_interfaces(const struct xci *o, const struct xci_plan *p, struct xh_buf *b);
 int xci_text_resolv(const struct xci *o, struct xh_buf *b);
 int xci_text_sources(const struct xci *o, const struct xci_plan *p, struct xh_buf *b);
-int xci_text_grub(const struct xci *o, struct xh_buf *b);
+int xci_text_grub(const struct xci *o, const struct xci_plan *p, struct xh_buf *b);
 int xci_text_machine_id(const unsigned char id[16], struct xh_buf *b);
 
 /* configure.c: the per-guest files, read from tree S, written into tree D */
@@ -137,6 +138,28 @@ int xci_make_images(struct xci_build *b);
 
 /* overlay.c */
 int xci_apply_overlay(struct xci_build *b, const char *dev);
+
+/* bootdisk.c: --type=hvm's MBR, GRUB for BIOS from the guest's grub-pc-bin */
+/* Sectors of the partition in a volume of disk_bytes: from 2048 to the end. */
+uint64_t xci_part_sectors(uint64_t disk_bytes);
+/* Sector 0: code (440 bytes, NULL: zeros), disk signature, one active Linux
+ * partition from sector 2048 to the end, 0x55AA. 0, or -1 with why (too small,
+ * not describable: 2 TiB). Pure. */
+int xci_mbr(unsigned char sector[512], const unsigned char *code, uint32_t disk_id, uint64_t disk_bytes,
+            char *why, size_t whylen);
+/* The 440 bytes of boot code from GRUB's boot.img as grub-bios-setup writes them
+ * (core.img at sector 1). 0, or -1 with why when boot is not GRUB 2's boot.img. Pure. */
+int xci_grub_boot_code(unsigned char code[440], const unsigned char *boot, size_t len, char *why, size_t whylen);
+/* Check that core.img (from grub-mkimage) fits before the partition and fill its
+ * blocklist for sector 1 onwards. 0, or -1 with why. Pure. */
+int xci_core_place(unsigned char *core, size_t len, char *why, size_t whylen);
+/* Copy the tree S's GRUB modules into R/boot/grub/i386-pc (R: the per-guest files). */
+int xci_grub_modules(struct xci_build *b, const char *S, const char *R);
+/* core.img made by tree's own grub-mkimage (through the file tmp, removed again),
+ * placed: malloc'd into *core, *len. 0, or -1 after logging. */
+int xci_core_image(struct xci_build *b, const char *tree, const char *tmp, char **core, size_t *len);
+/* Sector 0 (boot.img of tree, the partition table) and core.img into dev. */
+int xci_write_bootdisk(const char *dev, const char *tree, const char *core, size_t len);
 
 /* publish.c */
 int xci_publish(struct xci_build *b);

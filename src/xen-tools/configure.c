@@ -1,8 +1,9 @@
 /* configure.c - the guest's own files, written into its tree as new inodes:
  * the texts of guestfiles.c, a fresh machine-id, the console getty, root's
- * console on old releases, the kernel links, the root password and fresh SSH
- * host keys. Read from the tree S, written into the tree D: the same staging
- * tree, or the overlay that overlay.c adds to an image made from the cache. */
+ * console on old releases, the kernel links, GRUB's modules (--type=hvm), the
+ * root password and fresh SSH host keys. Read from the tree S, written into
+ * the tree D: the same staging tree, or the overlay that overlay.c adds to an
+ * image made from the cache. */
 #define _GNU_SOURCE
 #include "build.h"
 #include "../lib/log.h"
@@ -109,7 +110,9 @@ int xci_configure(struct xci_build *b, const char *S, const char *D, const char 
     }
 
     kernel_links(S, R);
-    if (put_text(R, "boot/grub/grub.cfg", TEXT(xci_text_grub(o, &tb)), &tb, 0644) < 0) return -1;
+    if (put_text(R, "boot/grub/grub.cfg", TEXT(xci_text_grub(o, p, &tb)), &tb, 0644) < 0) return -1;
+    /* hvm: the modules the GRUB in the disk's first sectors loads from (hd0,msdos1)/boot/grub */
+    if (xci_is_hvm(o) && xci_grub_modules(b, S, R) < 0) return -1;
 
     if (password && xci_set_root_password(S, R, password, o->hash_method) < 0) return -1;
     return ssh_keys(b, S, R);

@@ -28,8 +28,14 @@ int xci_text_hosts(const struct xci *o, const struct xci_plan *p, struct xh_buf 
 int xci_text_fstab(const struct xci *o, const struct xci_plan *p, struct xh_buf *b)
 {
     const char *mopts = !strcmp(o->fs, "ext4") ? o->ext4_options : !strcmp(o->fs, "ext3") ? o->ext3_options : o->ext2_options;
-    xh_buf_add(b, "# /etc/fstab: written by xen-create-image\n/dev/%s\t/\t%s\t%s\t0\t1\n", o->disk_device, o->fs, mopts);
-    if (p->swap[0]) xh_buf_add(b, "/dev/%s\tnone\tswap\tsw\t0\t0\n", p->swap_dev);
+    /* hvm: the root partition is xvda1 with the PV drivers, sda1 without them, the
+     * swap xvdb or sdb: both by UUID */
+    if (xci_is_hvm(o))
+        xh_buf_add(b, "# /etc/fstab: written by xen-create-image\nUUID=%s\t/\t%s\t%s\t0\t1\n", p->root_uuid, o->fs, mopts);
+    else
+        xh_buf_add(b, "# /etc/fstab: written by xen-create-image\n/dev/%s\t/\t%s\t%s\t0\t1\n", o->disk_device, o->fs, mopts);
+    if (p->swap[0] && xci_is_hvm(o)) xh_buf_add(b, "UUID=%s\tnone\tswap\tsw\t0\t0\n", p->swap_uuid);
+    else if (p->swap[0]) xh_buf_add(b, "/dev/%s\tnone\tswap\tsw\t0\t0\n", p->swap_dev);
     return xh_buf_status(b);
 }
 
@@ -77,9 +83,29 @@ int xci_text_sources(const struct xci *o, const struct xci_plan *p, struct xh_bu
     return xh_buf_status(b);
 }
 
-/* GRUB inside the guest: the links /vmlinuz and /initrd.img follow kernel upgrades */
-int xci_text_grub(const struct xci *o, struct xh_buf *b)
+/* hvm: read by the GRUB in the disk's MBR (bootdisk.c). GRUB and the kernel on the
+ * emulated serial port (xl console) and the VGA; the root by UUID (xvda1 or sda1). */
+static int text_grub_hvm(const struct xci *o, const struct xci_plan *p, struct xh_buf *b)
 {
+    const char *s = o->serial_device;
+    int ttys = !strncmp(s, "ttyS", 4);
+    /* GRUB's serial unit N is COM(N+1), the kernel's ttySN */
+    const char *unit = ttys ? s + 4 : "0";
+    xh_buf_add(b, "# GRUB config read by the guest's own GRUB for BIOS (in the disk's MBR), written by\n"
+                  "# xen-create-image. /vmlinuz and /initrd.img are kept current by the kernel packages.\n"
+                  "serial --unit=%s --speed=115200\nterminal_input serial console\nterminal_output serial console\n"
+                  "set default=0\nset timeout=2\n", unit);
+    const char *entries[][3] = { { "", "vmlinuz", "initrd.img" }, { " (previous kernel)", "vmlinuz.old", "initrd.img.old" } };
+    for (size_t i = 0; i < 2; i++)
+        xh_buf_add(b, "menuentry 'Debian GNU/Linux%s' {\n\tlinux /%s root=UUID=%s ro console=tty0 console=%s%s\n\tinitrd /%s\n}\n",
+                   entries[i][0], entries[i][1], p->root_uuid, s, ttys ? ",115200n8" : "", entries[i][2]);
+    return xh_buf_status(b);
+}
+
+/* GRUB inside the guest: the links /vmlinuz and /initrd.img follow kernel upgrades */
+int xci_text_grub(const struct xci *o, const struct xci_plan *p, struct xh_buf *b)
+{
+    if (xci_is_hvm(o)) return text_grub_hvm(o, p, b);
     xh_buf_add(b, "# GRUB config read by grub-xen-host's PVH/PV GRUB, written by xen-create-image.\n"
                   "# /vmlinuz and /initrd.img are kept current by the kernel packages.\n"
                   "set default=0\nset timeout=2\n"

@@ -86,7 +86,7 @@ static const struct optdef opts[] = {
     { "config",           K_STR,   O(config),           CLI,  0, 0, "FILE",   "read FILE (after xen-tools.conf) for more defaults" },
     { "boot",             K_BOOL,  O(boot),             BOTH, 0, 0, NULL,     "start the guest with xl create when it is built" },
     { "autostart",        K_BOOL,  O(autostart),        BOTH, 0, 0, NULL,     "link the config into /etc/xen/auto" },
-    { "type",             K_STR,   O(type),             BOTH, 0, 0, "pvh|pv", "guest type, booted by the PVH or PV GRUB of grub-xen-host" },
+    { "type",             K_STR,   O(type),             BOTH, 0, 0, "pvh|pv|hvm", "guest type: pvh, pv (booted by grub-xen-host's GRUB) or hvm (a partitioned disk booted by SeaBIOS and the guest's own GRUB)" },
     { "dry-run",          K_BOOL,  O(dry_run),          CLI,  0, 0, NULL,     "validate and print the plan and xl config; change nothing" },
     { "variant",          K_STR,   O(variant),          BOTH, 0, 0, "V",      "debootstrap variant (default: debootstrap's own)" },
     { "include",          K_STR,   O(include),          BOTH, 0, 0, "PKGS",   "extra packages, comma-separated" },
@@ -94,7 +94,7 @@ static const struct optdef opts[] = {
     { "components",       K_STR,   O(components),       BOTH, 0, 0, "LIST",   "archive components, comma-separated (default main)" },
     { "kernel-package",   K_STR,   O(kernel_package),   BOTH, 0, 0, "PKG",    "guest kernel package (default linux-image-cloud-amd64 on amd64)" },
     { "keyring",          K_STR,   O(keyring),          BOTH, 0, 0, "FILE",   "keyring debootstrap checks the archive with" },
-    { "serial_device",    K_STR,   O(serial_device),    BOTH, 0, 0, "DEV",    "console with a login getty (default hvc0)" },
+    { "serial_device",    K_STR,   O(serial_device),    BOTH, 0, 0, "DEV",    "console with a login getty (default hvc0; ttyS0 for --type=hvm)" },
     { "disk_device",      K_STR,   O(disk_device),      BOTH, 0, 0, "DEV",    "root disk device in the guest (default xvda)" },
     { "ext4_options",     K_STR,   O(ext4_options),     BOTH, 0, 0, "OPTS",   "fstab mount options of an ext4 root" },
     { "ext3_options",     K_STR,   O(ext3_options),     BOTH, 0, 0, "OPTS",   "fstab mount options of an ext3 root" },
@@ -227,7 +227,7 @@ void xci_defaults(struct xci *o)
     set_str(&o->hooksdir, "/etc/xen-tools/hooks.d");
     set_str(&o->type, "pvh");
     set_str(&o->components, "main");
-    set_str(&o->serial_device, "hvc0");
+    /* serial_device: unset here; validate() picks hvc0, or ttyS0 for --type=hvm */
     set_str(&o->disk_device, "xvda");
     set_str(&o->ext4_options, "noatime,errors=remount-ro");
     set_str(&o->ext3_options, "noatime,errors=remount-ro");

@@ -52,6 +52,9 @@ int xci_errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((form
 /* snprintf without gcc's truncation guesswork (callers bound their inputs). */
 int xci_pf(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* --type=hvm: a partitioned disk booted by SeaBIOS and the guest's own GRUB */
+int xci_is_hvm(const struct xci *o);
+
 /* Validators (also used by the companions). */
 int xci_valid_hostname(const char *h);
 int xci_valid_mac(const char *m);

@@ -96,7 +96,12 @@ int xci_plan(const struct xci *o, struct xci_plan *p, const char *apt_dir, char 
     else return xci_errf(err, errlen, "--mirror: none given and no Debian archive found in %s/sources.list{,.d}", apt_dir);
     if (m.security[0] && di && di->debian) snprintf(p->security, sizeof p->security, "%s", m.security);
 
-    if (PF(p->packages, "%s,openssh-server%s%s", o->kernel_package, o->include ? "," : "", o->include ? o->include : ""))
+    /* hvm: the guest's own GRUB for BIOS. grub-pc-bin only ships the images and
+     * modules; grub-pc would also run grub-install in its postinst (at a disk
+     * debconf asks for, in a chroot without one) and pull in update-grub, which
+     * would replace our grub.cfg at every kernel upgrade. */
+    if (PF(p->packages, "%s,openssh-server%s%s%s", o->kernel_package, xci_is_hvm(o) ? ",grub-pc-bin" : "",
+           o->include ? "," : "", o->include ? o->include : ""))
         return xci_errf(err, errlen, "--include: list too long");
     for (char *c = p->packages; *c; c++) if (*c == ' ') *c = ',';
     char keytext[16384];
@@ -116,6 +121,11 @@ int xci_plan(const struct xci *o, struct xci_plan *p, const char *apt_dir, char 
     return 0;
 }
 
+uint64_t xci_disk_bytes(const struct xci *o)
+{
+    return o->size + (xci_is_hvm(o) ? XCI_PART_OFFSET : 0);
+}
+
 static const char *loader(const struct xci *o)
 {
     if (!strcmp(o->type, "pvh")) return "/usr/lib/grub-xen/grub-i386-xen_pvh.bin";
@@ -128,15 +138,33 @@ char *xci_xl_config(const struct xci *o, const struct xci_plan *p)
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     if (!f) return NULL;
-    fprintf(f, "# xl config of %s, written by xen-create-image %s (xenhost).\n"
-               "# The guest boots its own kernel with the %s GRUB of grub-xen-host.\n",
-            o->hostname, XCI_PROG_VERSION, !strcmp(o->type, "pvh") ? "PVH" : "PV");
+    int hvm = xci_is_hvm(o);
+    fprintf(f, "# xl config of %s, written by xen-create-image %s (xenhost).\n", o->hostname, XCI_PROG_VERSION);
+    if (hvm)
+        fprintf(f, "# An HVM guest: SeaBIOS boots the disk's MBR, where the GRUB of the guest's own\n"
+                   "# grub-pc-bin reads (hd0,msdos1)/boot/grub/grub.cfg and starts the guest's kernel.\n"
+                   "# Its console is the emulated serial port (xl console), disks and NIC are PV.\n");
+    else
+        fprintf(f, "# The guest boots its own kernel with the %s GRUB of grub-xen-host.\n",
+                !strcmp(o->type, "pvh") ? "PVH" : "PV");
     fprintf(f, "#xci dist=%s arch=%s storage=%s%s network=%s\n", o->dist, o->arch,
             o->lvm ? "lvm:" : "dir:", o->lvm ? o->lvm : o->dir,
             o->dhcp ? "dhcp" : p->ip);
     fprintf(f, "name        = \"%s\"\n", o->hostname);
     fprintf(f, "type        = \"%s\"\n", o->type);
-    fprintf(f, "kernel      = \"%s\"\n", loader(o));
+    if (hvm) {
+        fprintf(f, "boot        = \"c\"\n"
+                   "serial      = \"pty\"\n"
+                   "# the emulated VGA, for emergencies: reach it with an SSH tunnel to dom0\n"
+                   "vnc         = 1\n"
+                   "vnclisten   = \"127.0.0.1\"\n"
+                   "# an absolute pointer, so a VNC mouse follows the cursor (needs usb = 1; only\n"
+                   "# worth it with a desktop in the guest)\n"
+                   "#usb        = 1\n"
+                   "#usbdevice  = \"tablet\"\n");
+    } else {
+        fprintf(f, "kernel      = \"%s\"\n", loader(o));
+    }
     fprintf(f, "memory      = %llu\n", (unsigned long long)(o->memory >> 20));
     if (o->maxmem) fprintf(f, "maxmem      = %llu\n", (unsigned long long)(o->maxmem >> 20));
     fprintf(f, "vcpus       = %llu\n", (unsigned long long)o->vcpus);
@@ -147,7 +175,9 @@ char *xci_xl_config(const struct xci *o, const struct xci_plan *p)
     if (p->mac[0]) fprintf(f, "mac=%s, ", p->mac);
     if (!o->dhcp && p->ip[0]) fprintf(f, "ip=%s, ", p->ip);
     if (o->vifname) fprintf(f, "vifname=%s, ", o->vifname);
-    fprintf(f, "bridge=%s' ]\n", o->bridge);
+    /* hvm: type=vif is netfront only, no emulated NIC beside it (the guest's
+     * kernel has the Xen front-end drivers; one NIC, one name: enX0) */
+    fprintf(f, "bridge=%s%s' ]\n", o->bridge, hvm ? ", type=vif" : "");
     fprintf(f, "on_poweroff = \"destroy\"\non_reboot   = \"restart\"\non_crash    = \"restart\"\n");
     fclose(f);
     return buf;
@@ -167,9 +197,14 @@ void xci_print_plan(const struct xci *o, const struct xci_plan *p, void *stream)
     else
         fprintf(f, "  source:     %s\n", o->install_source);
     fprintf(f, "  cache:      %s (%s)\n", !strcasecmp(o->cache, "yes") ? p->base : "off", o->cachedir);
-    fprintf(f, "  root:       %s %s %s image=%s (guest %s)\n", p->disk, sz, o->fs, o->lvm ? "lvm" : o->image, o->disk_device);
+    if (xci_is_hvm(o))
+        fprintf(f, "  root:       %s %s %s image=%s (guest %s1: an MBR partition from 1 MiB, GRUB for BIOS before it)\n",
+                p->disk, sz, o->fs, o->lvm ? "lvm" : o->image, o->disk_device);
+    else
+        fprintf(f, "  root:       %s %s %s image=%s (guest %s)\n", p->disk, sz, o->fs, o->lvm ? "lvm" : o->image, o->disk_device);
     if (p->swap[0]) fprintf(f, "  swap:       %s %s (guest %s)\n", p->swap, sw, p->swap_dev);
     else fprintf(f, "  swap:       none\n");
+    fprintf(f, "  console:    %s (login getty)\n", o->serial_device);
     fprintf(f, "  network:    %s %s mac=%s bridge=%s\n", p->nic,
             o->dhcp ? "dhcp" : p->ip, p->mac[0] ? p->mac : "random", o->bridge);
     if (!o->dhcp) {

@@ -20,7 +20,16 @@ struct xci_plan {
     char stage[PATH_MAX], base[PATH_MAX];
     int full_copy;                      /* hooks/roles write into the tree */
     int overlay;                        /* stage holds only per-guest files, applied to the image of base */
+    char root_uuid[37];                 /* --type=hvm: the root filesystem's UUID (build.c makes it) */
+    char swap_uuid[37];                 /* --type=hvm: the swap volume's UUID (build.c makes it) */
 };
+
+/* --type=hvm's disk (bootdisk.c): an MBR, GRUB's core.img behind it, the root
+ * filesystem in the one partition from sector 2048 (1 MiB) to the end. */
+#define XCI_PART_START_SECTOR 2048ULL
+#define XCI_PART_OFFSET (XCI_PART_START_SECTOR * 512)
+/* The bytes of the root volume: --size, and for hvm the 1 MiB before the partition. */
+uint64_t xci_disk_bytes(const struct xci *o);
 
 /* Fill p from validated settings. apt_dir is the host's /etc/apt (for the
  * default mirror). Returns 0 or 2 with err set. */

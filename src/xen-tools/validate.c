@@ -27,6 +27,8 @@ int xci_pf(char *buf, size_t n, const char *fmt, ...)
     return r;
 }
 
+int xci_is_hvm(const struct xci *o) { return !strcmp(o->type, "hvm"); }
+
 int xci_valid_hostname(const char *h)
 {
     size_t len = strlen(h), lab = 0;
@@ -229,14 +231,26 @@ int xci_validate(struct xci *o, char *err, size_t errlen)
     if (!safe_path(o->output)) return xci_errf(err, errlen, "--output '%s': needs an absolute path", o->output);
     if (*o->extension && !name_ok(o->extension + (o->extension[0] == '.'), 32, "._-"))
         return xci_errf(err, errlen, "--extension '%s': letters, digits, '.', '_' and '-' only", o->extension);
-    if (strcmp(o->type, "pvh") && strcmp(o->type, "pv")) return xci_errf(err, errlen, "--type '%s': must be pvh or pv", o->type);
+    if (strcmp(o->type, "pvh") && strcmp(o->type, "pv") && strcmp(o->type, "hvm"))
+        return xci_errf(err, errlen, "--type '%s': must be pvh, pv or hvm", o->type);
+    if (xci_is_hvm(o)) {
+        /* the root partition is described by an MBR: 32-bit sector numbers, so it
+         * must end below 2 TiB (1 MiB before it, and LVM may round up a little) */
+        if (o->size > (2047ULL << 30))
+            return xci_errf(err, errlen, "--size: at most 2047G for --type=hvm (its MBR partition table cannot describe 2 TiB)");
+        /* the filesystem inside the image is addressed as "IMAGE?offset=N" by debugfs */
+        if (!o->lvm && strchr(o->dir, '?'))
+            return xci_errf(err, errlen, "--dir '%s': no '?' with --type=hvm (debugfs reads the image as PATH?offset=N)", o->dir);
+    }
+    if (!o->serial_device) o->serial_device = strdup(xci_is_hvm(o) ? "ttyS0" : "hvc0");
+    if (!o->serial_device) return xci_errf(err, errlen, "out of memory");
     {
         const char *s = o->serial_device;
         if (!strncmp(s, "/dev/", 5)) s += 5;
-        if (!((strncmp(s, "hvc", 3) == 0 && s[3] && strspn(s + 3, "0123456789") == strlen(s + 3)) ||
-              (strncmp(s, "tty", 3) == 0 && s[3] && strspn(s + 3, "0123456789") == strlen(s + 3)) ||
-              (strncmp(s, "xvc", 3) == 0 && s[3] && strspn(s + 3, "0123456789") == strlen(s + 3))))
-            return xci_errf(err, errlen, "--serial_device '%s': must be hvcN, ttyN or xvcN", o->serial_device);
+        size_t pre = !strncmp(s, "ttyS", 4) ? 4 : 3;   /* ttyS0: an HVM guest's emulated serial port */
+        if (!((strncmp(s, "hvc", 3) == 0 || strncmp(s, "tty", 3) == 0 || strncmp(s, "xvc", 3) == 0) &&
+              s[pre] && strspn(s + pre, "0123456789") == strlen(s + pre) && strlen(s) < 12))
+            return xci_errf(err, errlen, "--serial_device '%s': must be hvcN, ttyN, ttySN or xvcN", o->serial_device);
         memmove(o->serial_device, s, strlen(s) + 1);
     }
     {

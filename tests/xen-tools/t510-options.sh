@@ -42,6 +42,34 @@ t_grep "extension" 'config: +/etc/xen/db.example.org.xl' d.out
 t_grep "vifname" "vifname=vif-db, bridge=xenbr0" d.out
 t_nogrep "dhcp: no ip in vif" "ip=" d.out
 
+# --- --type=hvm: a partitioned disk, SeaBIOS, the guest's own GRUB for BIOS
+xci_out h --hostname=hv1 --type=hvm --size=4G --ip=192.0.2.30/24 --dry-run --output="$T_TMP/etc" --dir="$T_TMP/srv"
+t_eq "hvm plan exits 0" 0 "$(cat h.rc)"
+t_grep "hvm: xl type" '^type += "hvm"$' h.out
+t_nogrep "hvm: no kernel line (SeaBIOS boots the disk)" '^kernel' h.out
+t_grep "hvm: boots from the disk" '^boot += "c"$' h.out
+t_grep "hvm: serial port on a pty (xl console)" '^serial += "pty"$' h.out
+t_grep "hvm: VNC" '^vnc += 1$' h.out
+t_grep "hvm: VNC on localhost only" '^vnclisten += "127.0.0.1"$' h.out
+t_grep "hvm: the USB tablet offered, commented" '^#usbdevice += "tablet"$' h.out
+t_nogrep "hvm: USB not on" '^usb' h.out
+t_grep "hvm: the whole disk as xvda" "^disk += \[ 'format=raw, vdev=xvda, access=rw, target=$T_TMP/srv/domains/hv1/disk.img'" h.out
+t_grep "hvm: a PV NIC only (type=vif)" "^vif += \[ 'mac=00:16:3e:[0-9a-f:]+, ip=192.0.2.30, bridge=xenbr0, type=vif' \]$" h.out
+t_grep "hvm: grub-pc-bin added to the packages" 'packages: +linux-image-cloud-amd64,openssh-server,grub-pc-bin$' h.out
+t_grep "hvm: the root is partition 1 of xvda" 'root: +.*/hv1/disk.img 4G ext4 image=sparse \(guest xvda1: an MBR partition from 1 MiB' h.out
+t_grep "hvm: console ttyS0 by default" 'console: +ttyS0 \(login getty\)' h.out
+t_grep "pvh: console hvc0 by default" 'console: +hvc0 \(login getty\)' s.out
+t_nogrep "pvh: no grub-pc-bin" 'grub-pc-bin' s.out
+t_nogrep "pvh: no hvm lines" '^(boot|serial|vnc|vnclisten) ' s.out
+xci_out h2 --hostname=hv1 --type=hvm --serial_device=/dev/ttyS1 --lvm=vg0 --include=vim --dry-run
+t_eq "hvm with ttyS1 and LVM exits 0" 0 "$(cat h2.rc)"
+t_grep "hvm: --serial_device ttyS1 kept" 'console: +ttyS1 ' h2.out
+t_grep "hvm: the LV as the whole disk" "vdev=xvda, access=rw, target=/dev/vg0/hv1-disk'" h2.out
+t_grep "hvm: grub-pc-bin before --include" 'packages: +linux-image-cloud-amd64,openssh-server,grub-pc-bin,vim$' h2.out
+echo 'type = hvm' > hvm.conf
+xci_out h3 --hostname=hv3 --config="$T_TMP/hvm.conf" --dry-run
+t_grep "type = hvm in a config file" '^type += "hvm"$' h3.out
+
 # --- every xen-tools option this tool accepts, in one command line
 xci_out all --hostname=all1 --dist=trixie --mirror=http://m.test/debian --arch=amd64 --size=8Gb --swap=256 \
     --memory=256 --maxmem=512M --vcpus 4 --fs=ext3 --image=full --dir=/srv/x --install-method=debootstrap \
@@ -107,7 +135,10 @@ bad "serial device"           "--serial_device 'ttyS'"       --hostname=a --seri
 bad "disk device"             "--disk_device 'sda'"          --hostname=a --disk_device=sda --dry-run
 bad "role name"               "--role '../x'"                --hostname=a --role=../x --dry-run
 bad "bridge name too long"    "--bridge"                     --hostname=a --bridge=averyveryverylongbridge --dry-run
-bad "type"                    "--type 'hvm'"                 --hostname=a --type=hvm --dry-run
+bad "type"                    "--type 'xen': must be pvh, pv or hvm" --hostname=a --type=xen --dry-run
+bad "hvm: no 2 TiB disk"       "--size: at most 2047G for --type=hvm" --hostname=a --type=hvm --size=2T --dry-run
+bad "hvm: no '?' in --dir"      "--dir '/srv/a[?]b': no '[?]' with --type=hvm" --hostname=a --type=hvm --dir='/srv/a?b' --dry-run
+bad "hvm: serial device ttyS"   "--serial_device 'ttyS': must be hvcN, ttyN, ttySN or xvcN" --hostname=a --type=hvm --serial_device=ttyS --dry-run
 bad "unsupported option says why" "--evms: not supported: EVMS" --hostname=a --evms=x
 bad "unsupported lvm_thin"    "not supported"                --hostname=a --lvm_thin=pool
 bad "unsupported passwd prompt" "not supported"              --hostname=a --passwd

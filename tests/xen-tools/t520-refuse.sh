@@ -39,4 +39,14 @@ xci_out r5 "${common[@]}" --role=nosuchrole --roledir="$T_TMP/roles"
 t_eq "missing role: exit 2" 2 "$(cat r5.rc)"
 t_grep "missing role: names it" "--role nosuchrole: $T_TMP/roles/nosuchrole" r5.out
 t_eq "refusals changed nothing" "$before" "$(snapshot)"
+
+# --type=hvm from a tree without GRUB for BIOS (no grub-pc-bin): the build stops at
+# the configure step saying what is missing, and leaves nothing behind
+mkdir -p tree/etc tree/usr/lib/grub
+before=$(snapshot)
+xci_out r6 "${common[@]}" --type=hvm --noswap --install-method=copy --install-source="$T_TMP/tree"
+t_eq "hvm without grub-pc-bin in the tree: exit 1" 1 "$(cat r6.rc)"
+t_grep "hvm without grub-pc-bin: names the missing file and package" \
+    "--type=hvm: $T_TMP/cache/stage/g1\.[0-9]+/usr/lib/grub/i386-pc/boot.img: missing \(the guest needs grub-pc-bin" r6.out
+t_eq "hvm without grub-pc-bin: nothing left behind" "$before" "$(snapshot | grep -v '^cache/stage ')"
 t_end

@@ -76,8 +76,24 @@ t_eq "next run: the guest's LVs, the decoys, no temporary" \
 t_eq "next run: the guest's hostname in its LV" l3 "$(debugfs -R 'cat /etc/hostname' "/dev/$VG/l3-disk" 2>/dev/null)"
 t_grep "an LV of a live process is kept" "^fake-disk\.xci$live " <(lv_list)
 
+# --- --type=hvm on an LV: the partition runs to the end of the LV's extents (1G + 1 MiB
+# rounded up to 4 MiB extents), the filesystem fills it, debugfs adds the guest's files
+# at the offset on the LV as on a file
+build l4 --lvm="$VG" --type=hvm --dhcp --noswap --hooks=0
+t_eq "an hvm guest builds into $VG" 0 "$(cat l4.rc)"
+[ "$(cat l4.rc)" = 0 ] || t_diag "$(cat l4.out)"
+l4=$(lv_list | sed -n 's/^l4-disk //p')
+t_eq "hvm: its disk LV is 1G + 1 MiB in whole extents" $((1024 * 1024 * 1024 + 4 * 1048576)) "$l4"
+t_eq "hvm: the partition runs to the LV's end" $((l4 / 512 - 2048)) "$(od -An -tu4 -j 458 -N 4 "/dev/$VG/l4-disk" | tr -d ' ')"
+t_eq "hvm: the MBR's signature" 55aa "$(od -An -tx1 -j 510 -N 2 "/dev/$VG/l4-disk" | tr -d ' ')"
+t_eq "hvm: the guest's /etc/hostname, at 1 MiB in the LV" l4 "$(debugfs -R 'cat /etc/hostname' "/dev/$VG/l4-disk?offset=1048576" 2>/dev/null)"
+t_eq "hvm: the filesystem fills the partition" $(((l4 - 1048576) / 4096)) \
+    "$(dumpe2fs -h "/dev/$VG/l4-disk?offset=1048576" 2>/dev/null | sed -n 's/^Block count: *//p')"
+t_check "hvm: the filesystem on the LV is clean (e2fsck -fn)" e2fsck -fn "/dev/$VG/l4-disk?offset=1048576"
+t_grep "hvm: xl config: the LV as the whole disk" "vdev=xvda, access=rw, target=/dev/$VG/l4-disk'" etc/l4.cfg
+
 # --- xen-delete-image --lvm removes the LVs (and only those)
-t_check "xen-delete-image --lvm removes l1 and l3" "$XDI" --lvm="$VG" --output="$T_TMP/etc" l1 l3
+t_check "xen-delete-image --lvm removes l1, l3 and l4" "$XDI" --lvm="$VG" --output="$T_TMP/etc" l1 l3 l4
 t_eq "only the decoys are left in $VG" "$decoys" "$(lv_list)"
 t_eq "the configs are gone" "" "$(ls etc/*.cfg 2>/dev/null)"
 t_diag "t570 builds took $(( $(date +%s) - t0 )) s"

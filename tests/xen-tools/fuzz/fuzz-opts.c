@@ -59,6 +59,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         char buf[8192];
         struct xh_buf b;
         unsigned char id[16] = { 0 };
+        if (xci_is_hvm(&o)) snprintf(p.root_uuid, sizeof p.root_uuid, "%s", "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0");  /* build.c makes one */
 #define TEXT(call) do { xh_buf_init(&b, buf, sizeof buf); if ((call) == 0 && strlen(buf) != b.len) abort(); } while (0)
         TEXT(xci_text_hostname(&o, &b));
         TEXT(xci_text_hosts(&o, &p, &b));
@@ -66,7 +67,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         TEXT(xci_text_interfaces(&o, &p, &b));
         if (o.nameserver) TEXT(xci_text_resolv(&o, &b));
         TEXT(xci_text_sources(&o, &p, &b));
-        TEXT(xci_text_grub(&o, &b));
+        TEXT(xci_text_grub(&o, &p, &b));
         TEXT(xci_text_machine_id(id, &b));
 #undef TEXT
     }

@@ -1,7 +1,7 @@
 # xenhost top-level Makefile.
 #   make deps     install the Debian packages the build and the tests need (when missing)
 #   make          build our own C programs (src/lib, src/tools, src/xen-tools)
-#   make deb      fetch upstream Xen, build it and package everything into build/debs
+#   make deb      fetch upstream Xen and QEMU, build them and package everything into build/debs
 #   make rpm      the same into RPMs and the zypper pattern in build/rpms (rpm/xenhost.spec)
 #   make demo     make deb, then boot the packaged hypervisor in QEMU and show xl info / xl list
 #   make check    the whole test suite (builds what it needs first); ends "N passed, N failed"
@@ -39,6 +39,7 @@ deps:
 deb: DEPS_SETS = build
 deb: deps
 	sh src/build/build-debs
+	sh src/build/build-qemu
 
 rpm: DEPS_SETS = build rpm
 rpm: deps
@@ -51,6 +52,7 @@ demo: deps deb
 check: DEPS_SETS = build rpm test
 check: deps
 	sh src/build/build-debs
+	sh src/build/build-qemu
 	sh src/build/build-rpms
 	XENHOST_REQUIRE_BUILD=1 bash tests/run $(TESTS)
 

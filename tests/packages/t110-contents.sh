@@ -5,13 +5,16 @@
 . "$(dirname "$0")/../lib.sh"
 t_need_packages
 ver=$T_XEN_VERSION
+qemu_ver=$(sh "$T_TOP/src/build/recipe-value" "$T_TOP/src/qemu/recipe" UPSTREAM_VERSION)
 t_eq "the packages were built from the version src/xen/recipe pins" "$ver" "$(cat "$T_DEBS/xen-version")"
 
 for deb in "$T_DEBS"/*.deb; do
     p=$(dpkg-deb -f "$deb" Package)
     mkdir -p "x/$p" && dpkg-deb -x "$deb" "x/$p"
     dpkg-deb -c "$deb" | awk '$1 !~ /^d/ { sub(/^\.\//, "", $6); print $6 }' | sed "s|^|$p |" >> files.txt
-    t_grep "$p: version carries upstream $ver plus our revision" "^$(t_re "$ver")-[0-9]*xenhost[0-9]+$" <(dpkg-deb -f "$deb" Version)
+    # the device model's packages carry QEMU's version (src/qemu/recipe), the others Xen's
+    case $p in xenhost-qemu*) up=$qemu_ver ;; *) up=$ver ;; esac
+    t_grep "$p: version carries upstream $up plus our revision" "^$(t_re "$up")-[0-9]*xenhost[0-9]+$" <(dpkg-deb -f "$deb" Version)
 done
 
 t_hypervisor_images x "$ver"
@@ -44,6 +47,28 @@ done
 t_check "xl.1 names the Xen version built" sh -c "zcat x/xenhost-utils/usr/share/man/man1/xl.1.gz | grep -qF '$ver'"
 t_eq "xendomains reads domain state through libxenlight (linked against it)" "libxenlight.so.$series" \
     "$(objdump -p x/xenhost-utils/usr/sbin/xendomains | awk '$1 == "NEEDED" && $2 ~ /^libxenlight/ { print $2 }')"
+
+# the device model: Xen's QEMU, at the one path libxl was built with, linked against our
+# libraries, its firmware and qemu-system-xen's place taken as package relations
+dm=usr/lib/xen/bin/qemu-system-i386
+if [ -x "x/xenhost-qemu/$dm" ]; then
+    t_ok "xenhost-qemu ships /$dm"
+    t_check "libxl starts the device model at /$dm (compiled in)" \
+        sh -c "strings x/xenhost-libs/usr/lib/x86_64-linux-gnu/libxenlight.so.$(echo "$ver" | cut -d. -f1,2).* | grep -qx '/$dm'"
+    t_grep "the device model is linked against our Xen libraries" 'NEEDED +libxen(ctrl|devicemodel|foreignmemory)' \
+        <(objdump -p "x/xenhost-qemu/$dm")
+    t_check "the device model names the seabios/ipxe firmware path" sh -c "strings 'x/xenhost-qemu/$dm' | grep -q /usr/share/seabios"
+else
+    t_fail "xenhost-qemu ships /$dm"
+fi
+qdeb=$(ls "$T_DEBS"/xenhost-qemu_*.deb 2>/dev/null | head -n 1)
+if [ -n "$qdeb" ]; then
+    for f in Depends Provides Conflicts Replaces; do dpkg-deb -f "$qdeb" "$f" | sed "s/^/$f: /"; done > qemu-fields
+    t_grep "xenhost-qemu depends on the firmware (seabios, ovmf)" '^Depends: .*seabios.*ovmf|^Depends: .*ovmf.*seabios' qemu-fields
+    t_grep "xenhost-qemu depends on the libraries it was built against" '^Depends: .*xenhost-libs' qemu-fields
+    for f in Provides Conflicts Replaces; do t_grep "xenhost-qemu $f qemu-system-xen" "^$f: .*qemu-system-xen" qemu-fields; done
+fi
+t_grep "xenhost recommends the device model" 'xenhost-qemu' <(dpkg-deb -f "$T_DEBS"/xenhost_*.deb Recommends)
 
 # every shipped file in exactly one package
 dups=$(awk '{ print $2 }' files.txt | sort | uniq -d)

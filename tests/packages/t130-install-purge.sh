@@ -21,10 +21,11 @@ rc=$?
 t_eq "apt-get install xenhost exits 0" 0 "$rc"
 t_nogrep "apt-get install xenhost prints no error" '^(E:|dpkg: error)' install.log
 ours=$(chroot "$root" dpkg-query -W -f '${Package} ${Status}\n' 'xenhost*' | awk '$4 == "installed" { print $1 }' | sort | tr '\n' ' ')
-for p in xenhost xenhost-hypervisor xenhost-utils xenhost-libs; do
+for p in xenhost xenhost-hypervisor xenhost-utils xenhost-libs xenhost-qemu; do
     case " $ours " in *" $p "*) t_ok "$p is installed" ;; *) t_fail "$p is installed" "installed: $ours" ;; esac
 done
-t_eq "xl and xenstored find all their libraries" "" "$(chroot "$root" ldd /usr/sbin/xl /usr/sbin/xenstored | grep 'not found')"
+t_eq "xl, xenstored and the device model find all their libraries" "" \
+    "$(chroot "$root" ldd /usr/sbin/xl /usr/sbin/xenstored /usr/lib/xen/bin/qemu-system-i386 | grep 'not found')"
 t_check "/etc/xen/auto exists" test -d "$root/etc/xen/auto"
 t_eq "the packages enabled exactly these units" "$T_ENABLED_UNITS" \
     "$(find "$root"/etc/systemd/system -path '*.wants/*' -name 'xen*' -printf '%f\n' | sort | tr '\n' ' ' | sed 's/ $//')"

@@ -1,0 +1,185 @@
+#!/bin/sh
+# Runs in dom0 (tests/qemu/t595-hvm-guests.sh), one boot for all device-model checks:
+#   - what xenhost-qemu installed: the device model, its devices and machines, the firmware
+#   - the qdisk backend unit runs the packaged device model for dom0
+#   - hvm1: the HVM guest xen-create-image --type=hvm built on the build machine (the
+#     virtio disk "extra1"), booted SeaBIOS -> its GRUB -> its kernel -> login on the
+#     emulated serial port; pinged over a bridge
+#   - while hvm1 boots: an HVM guest whose device model cannot start (xl create fails, no
+#     domain and no QEMU left), and a PV guest whose disk is a qcow2 file (qdisk)
+#   - after hvm1: an OVMF guest whose GRUB (EFI) prints a marker
+# Every wait is bounded; markers go to the test log (QH-...).
+S=/var/lib/xenhost-test
+DM=/usr/lib/xen/bin/qemu-system-i386
+log() { echo "QH-$*"; }
+T0=$(date +%s)
+el() { echo $(( $(date +%s) - T0 )); }
+
+grep -q '^XENCONSOLED_TRACE=guest' /etc/default/xencommons 2>/dev/null ||
+    echo 'XENCONSOLED_TRACE=guest' >> /etc/default/xencommons
+systemctl start xend.service 2>/dev/null || systemctl start xencommons.service 2>/dev/null
+systemctl restart xenconsoled.service
+
+# --- the packages -----------------------------------------------------------------
+log "DM-PACKAGE $(dpkg-query -W -f '${Package} ${Version} ${db:Status-Abbrev}' xenhost-qemu 2>&1)"
+log "DM-VERSION $($DM --version 2>&1 | head -n 1)"
+$DM -device help > /tmp/devices.txt 2>&1
+for d in xen-platform usb-tablet virtio-net-pci virtio-blk-pci e1000 rtl8139 cirrus-vga VGA ide-hd ahci; do
+    if grep -q "name \"$d\"" /tmp/devices.txt; then log "DM-DEVICE $d yes"; else log "DM-DEVICE $d no"; fi
+done
+log "DM-ACCELS $($DM -accel help 2>&1 | sed 1d | sort | tr '\n' ' ')"
+log "DM-MACHINES $($DM -machine help 2>&1 | awk '$1 ~ /^xen/ { print $1 }' | sort | tr '\n' ' ')"
+log "DM-LDD-MISSING $(ldd $DM 2>&1 | grep -c 'not found')"
+for f in /usr/lib/xen/boot/hvmloader /usr/share/seabios/bios-256k.bin /usr/share/ovmf/OVMF.fd; do
+    if [ -s "$f" ]; then log "FIRMWARE $f present"; else log "FIRMWARE $f missing"; fi
+done
+log "QDISK-UNIT $(systemctl is-active xen-qemu-dom0-disk-backend.service)"
+log "QDISK-PROC $(pgrep -f -- "^$DM .*-xen-domid 0 " >/dev/null && echo running || echo none)"
+
+ip link add xenbr0 type bridge && ip addr add 192.0.2.1/24 dev xenbr0 && ip link set xenbr0 up
+log "BRIDGE $(ip -br addr show xenbr0 | tr -s ' ')"
+
+# --- hvm1: start it paused, attach a reader to its serial pty, unpause ---------------
+dev=/dev/disk/by-id/virtio-extra1
+i=0; while [ ! -e $dev ] && [ $i -lt 30 ]; do sleep 1; i=$((i + 1)); done
+sed "s|target=[^']*/disk.img|target=$dev|" $S/hvm1.cfg > /etc/xen/hvm1.cfg
+sed 's/^/QH-CFG /' /etc/xen/hvm1.cfg
+SER=/var/log/xen/hvm1-serial.log
+xl create -p /etc/xen/hvm1.cfg > /tmp/create.log 2>&1
+log "CREATE rc=$?"
+sed 's/^/QH-CREATE-OUT /' /tmp/create.log
+id=$(xl domid hvm1 2>/dev/null)
+tty=$(xenstore-read "/local/domain/$id/serial/0/tty" 2>/dev/null || xenstore-read "/local/domain/$id/console/tty" 2>/dev/null)
+log "SERIAL-PTY ${tty:-none}"
+if [ -n "$tty" ] && [ -e "$tty" ]; then
+    stty -F "$tty" raw -echo 2>/dev/null
+    cat "$tty" > $SER 2>/dev/null &
+    reader=$!
+fi
+log "HVM1-DM $(pgrep -f -- "^$DM .*-xen-domid $id " >/dev/null && echo running || echo none)"
+xl unpause hvm1; log "UNPAUSE rc=$?"
+T1=$(date +%s)
+
+# --- while it boots: a device model that cannot start --------------------------------
+cat > /etc/xen/hvm-baddm.cfg <<'EOF'
+name = "hvm-baddm"
+type = "hvm"
+memory = 64
+vcpus = 1
+vnc = 0
+device_model_args = [ "-no-such-option" ]
+EOF
+timeout 180 xl create /etc/xen/hvm-baddm.cfg > /tmp/baddm.log 2>&1
+log "BADDM rc=$?"
+sed 's/^/QH-BADDM-OUT /' /tmp/baddm.log
+if xl list hvm-baddm >/dev/null 2>&1; then log "BADDM-DOMAIN left"; else log "BADDM-DOMAIN none"; fi
+log "BADDM-QEMU $(pgrep -f -- "-name hvm-baddm" >/dev/null && echo left || echo none)"
+grep -m 2 -i 'no-such-option' /var/log/xen/qemu-dm-hvm-baddm.log 2>/dev/null | sed 's/^/QH-BADDM-DMLOG /'
+xl destroy hvm-baddm >/dev/null 2>&1
+
+# --- while it boots: a PV guest on a qcow2 disk (the qdisk backend) -------------------
+CON=/var/log/xen/console/guest-qd1.log
+rm -f $CON
+cat > /etc/xen/qd1.cfg <<EOF
+name = "qd1"
+type = "pv"
+kernel = "$(ls /boot/vmlinuz-* | head -n 1)"
+ramdisk = "$S/qdisk-initrd.gz"
+extra = "console=hvc0"
+memory = 96
+disk = [ 'format=qcow2, vdev=xvda, access=ro, target=$S/qdisk.qcow2' ]
+on_poweroff = "destroy"
+EOF
+xl create /etc/xen/qd1.cfg > /tmp/qd1.log 2>&1
+log "QDISK-CREATE rc=$?"
+sed 's/^/QH-QDISK-CREATE-OUT /' /tmp/qd1.log
+qid=$(xl domid qd1 2>/dev/null)
+i=0; while [ $i -lt 180 ] && ! grep -aq 'QH-QDISK-DONE' $CON 2>/dev/null; do sleep 2; i=$((i + 2)); done
+log "QDISK-BACKEND $(xenstore-list "/local/domain/0/backend/qdisk/${qid:-x}" 2>/dev/null | tr '\n' ' ')"
+grep -a 'QH-QDISK-' $CON 2>/dev/null | tr -d '\r' | sed 's/^/QH-QDISK-GUEST /'
+xl destroy qd1 >/dev/null 2>&1
+
+# --- hvm1's boot: markers on its serial port and in the hypervisor's log ------------
+# first seen, in seconds after unpause: the guest's GRUB, its kernel, its login prompt
+grub_t= kern_t= login_t= gone=0 i=0
+while [ $i -lt 1500 ] && [ $gone -lt 3 ]; do
+    now=$(( $(date +%s) - T1 ))
+    [ -z "$grub_t" ] && grep -aq 'GNU GRUB' $SER 2>/dev/null && grub_t=$now
+    [ -z "$kern_t" ] && grep -aq 'Linux version' $SER 2>/dev/null && kern_t=$now
+    if grep -aq 'hvm1 login:' $SER 2>/dev/null; then login_t=$now; break; fi
+    if xl list hvm1 >/dev/null 2>&1; then gone=0; else gone=$((gone + 1)); fi
+    sleep 5; i=$(( $(date +%s) - T1 ))
+done
+log "HVM1-TIMES grub=${grub_t:-none} kernel=${kern_t:-none} login=${login_t:-none}"
+xl dmesg > /tmp/xldmesg.txt 2>&1
+grep -a -m 1 "(d$id) HVM Loader" /tmp/xldmesg.txt | sed 's/^/QH-HVMLOADER /'
+grep -a -m 1 "(d$id) .*SeaBIOS (version" /tmp/xldmesg.txt | sed 's/^/QH-SEABIOS /'
+grep -a -m 1 "(d$id) .*Booting from Hard Disk" /tmp/xldmesg.txt | sed 's/^/QH-SEABIOS-BOOT /'
+grep -a -m 1 'GNU GRUB' $SER 2>/dev/null | tr -d '\r' | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/^/QH-GRUB /'
+grep -a -m 1 'Linux version' $SER 2>/dev/null | tr -d '\r' | sed 's/^/QH-KERNEL /'
+grep -a -m 1 'hvm1 login:' $SER 2>/dev/null | tr -d '\r' | sed 's/^/QH-LOGIN /'
+log "HVM1-BOOTS $(grep -ac 'Linux version' $SER 2>/dev/null)"
+grep -a -E 'Kernel panic|Oops|BUG:|general protection' $SER 2>/dev/null | head -n 5 | tr -d '\r' | sed 's/^/QH-TROUBLE /'
+PING=ping; command -v ping >/dev/null 2>&1 || PING="$S/busybox ping"
+ok=1; i=0
+while [ $i -lt 20 ]; do
+    if $PING -c 1 -W 2 192.0.2.30 > /tmp/ping.log 2>&1; then ok=0; break; fi
+    i=$((i + 1)); sleep 3
+done
+log "PING rc=$ok"
+sed 's/^/QH-PINGOUT /' /tmp/ping.log
+log "HVM1-NIC $(xenstore-list "/local/domain/0/backend/vif/$id" 2>/dev/null | tr '\n' ' ')"
+if [ -z "$login_t" ]; then
+    tail -n 60 $SER 2>/dev/null | tr -d '\r' | sed 's/^/QH-SERIAL /'
+    grep -a "(d$id)" /tmp/xldmesg.txt | tail -n 40 | sed 's/^/QH-XLDMESG /'
+    tail -n 20 "/var/log/xen/qemu-dm-hvm1.log" 2>/dev/null | sed 's/^/QH-DMLOG /'
+fi
+timeout 180 xl shutdown -w hvm1 > /dev/null 2>&1; log "HVM1-SHUTDOWN rc=$?"
+xl destroy hvm1 > /dev/null 2>&1
+[ -n "${reader:-}" ] && kill "$reader" 2>/dev/null
+
+# --- an OVMF guest: its firmware loads, its GRUB (EFI) prints a marker and halts -------
+cat > /etc/xen/ovmf1.cfg <<EOF
+name = "ovmf1"
+type = "hvm"
+bios = "ovmf"
+memory = 128
+vcpus = 1
+vnc = 0
+serial = "pty"
+disk = [ 'format=raw, vdev=hda, access=rw, target=$S/ovmf.img' ]
+on_poweroff = "destroy"
+on_reboot = "destroy"
+EOF
+OSER=/var/log/xen/ovmf1-serial.log
+xl create -p /etc/xen/ovmf1.cfg > /tmp/ovmf.log 2>&1
+log "OVMF-CREATE rc=$?"
+sed 's/^/QH-OVMF-CREATE-OUT /' /tmp/ovmf.log
+oid=$(xl domid ovmf1 2>/dev/null)
+otty=$(xenstore-read "/local/domain/$oid/serial/0/tty" 2>/dev/null || xenstore-read "/local/domain/$oid/console/tty" 2>/dev/null)
+if [ -n "$otty" ] && [ -e "$otty" ]; then
+    stty -F "$otty" raw -echo 2>/dev/null
+    cat "$otty" > $OSER 2>/dev/null &
+    oreader=$!
+fi
+xl unpause ovmf1
+T2=$(date +%s); i=0; marker_t=
+while [ $i -lt 600 ]; do
+    if grep -aq 'XENHOST-OVMF-GRUB-RAN' $OSER 2>/dev/null; then marker_t=$i; break; fi
+    xl list ovmf1 >/dev/null 2>&1 || break
+    sleep 5; i=$(( $(date +%s) - T2 ))
+done
+log "OVMF-TIMES marker=${marker_t:-none}"
+xl dmesg > /tmp/xldmesg2.txt 2>&1
+grep -a -m 1 "(d$oid) HVM Loader" /tmp/xldmesg2.txt | sed 's/^/QH-OVMF-HVMLOADER /'
+grep -a -m 1 -i "(d$oid) .*Loading OVMF" /tmp/xldmesg2.txt | sed 's/^/QH-OVMF-LOADING /'
+grep -a -m 1 'XENHOST-OVMF-GRUB-RAN' $OSER 2>/dev/null | tr -d '\r' | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/^/QH-OVMF-MARKER /'
+if [ -z "$marker_t" ]; then
+    tail -c 3000 $OSER 2>/dev/null | tr -d '\r' | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g' | tail -n 30 | sed 's/^/QH-OVMF-SERIAL /'
+    grep -a "(d$oid)" /tmp/xldmesg2.txt | tail -n 30 | sed 's/^/QH-OVMF-XLDMESG /'
+fi
+xl destroy ovmf1 > /dev/null 2>&1
+[ -n "${oreader:-}" ] && kill "$oreader" 2>/dev/null
+xl list 2>&1 | sed 's/^/QH-XLLIST /'
+log "LEFT-DMS $(pgrep -c -f -- "^$DM .*-xen-domid [1-9]")"
+log "END $(el)s"

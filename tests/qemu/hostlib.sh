@@ -335,12 +335,9 @@ qh_boot() {
         -serial "file:$out/console.log" -serial "file:$out/test.log"
         # the system disk boots before the test disks (SeaBIOS hangs on the tar disk);
         # index 1, since QEMU's -kernel loader takes index 0
-        # cache=unsafe: the disks are the test's own copies, so the guest's flushes need not
-        # reach this machine's disk (dpkg in the host syncs after every file); QEMU writes
-        # everything back when it exits
-        -drive "file=$out/disk.img,format=raw,if=none,id=d0,cache=unsafe" -device virtio-blk-pci,drive=d0,bootindex=1
+        -drive "file=$out/disk.img,format=raw,if=none,id=d0" -device virtio-blk-pci,drive=d0,bootindex=1
         -netdev user,id=n0,restrict=on -device virtio-net-pci,netdev=n0)
-    [ -z "$disk" ] || q+=(-drive "file=$disk,format=raw,if=none,id=x1,cache=unsafe" -device "virtio-blk-pci,drive=x1,serial=extra1")
+    [ -z "$disk" ] || q+=(-drive "file=$disk,format=raw,if=none,id=x1" -device "virtio-blk-pci,drive=x1,serial=extra1")
     q+=(-drive "file=$out/test.tar,format=raw,if=none,id=t,readonly=on" -device "virtio-blk-pci,drive=t,serial=xenhost-test")
     if [ $uefi = 1 ]; then
         [ -f "$out/OVMF_VARS.fd" ] || cp /usr/share/OVMF/OVMF_VARS.fd "$out/OVMF_VARS.fd"

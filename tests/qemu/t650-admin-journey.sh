@@ -90,7 +90,7 @@ v() { sed -n "s/^QJ-$2 //p" "j$1.log" | head -n 1; }
 # boot 1: native Linux, apt-get install xenhost
 t_eq "boot 1: native Linux (no hypervisor)" none "$(v 1 HV)"
 t_grep "boot 1: apt-get install xenhost succeeded" '^QJ-INSTALL rc=0 ' j1.log
-for p in xenhost xenhost-hypervisor xenhost-utils xenhost-libs xenhost-create-image; do
+for p in xenhost xenhost-hypervisor xenhost-utils xenhost-libs xenhost-create-image xenhost-qemu; do
     t_grep "boot 1: $p installed" "^QJ-PKG $p\$" j1.log
 done
 t_grep "boot 1: the menu's default is the Xen entry" '^QJ-MENU-DEFAULT .*set default=.*xenhost-xen' j1.log

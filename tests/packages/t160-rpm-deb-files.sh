@@ -37,6 +37,7 @@ debian-doc-files	\# /usr/share/doc/[^/]*/\(copyright\|changelog\.Debian\.gz\)$#d
 lintian-overrides	\# /usr/share/lintian/overrides/#d
 symbol-files-in-boot	s# /usr/lib/debug/boot/xen-syms-# /boot/xen-syms-#
 doc-compression	s#^\(xenhost-hypervisor .* /usr/share/doc/xenhost-hypervisor/boot\.md\)\.gz$#\1#
+no-device-model-rpm	\#^xenhost-qemu #d
 EOF
 }
 # RPM-only files (conventions with no Debian counterpart), as extended regexes.

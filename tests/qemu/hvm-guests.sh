@@ -20,30 +20,37 @@ systemctl restart xenconsoled.service
 ip link add xenbr0 type bridge && ip addr add 192.0.2.1/24 dev xenbr0 && ip link set xenbr0 up
 log "BRIDGE $(ip -br addr show xenbr0 | tr -s ' ')"
 
+# create_paused NAME CFG SERIALLOG TAG: xl create -p; the serial pty (from xenstore) read
+# into SERIALLOG from before the guest runs. Sets DOMID, TTY and READER (the cat's pid).
+create_paused() {
+    xl create -p "$2" > "/tmp/create-$1.log" 2>&1
+    log "$4CREATE rc=$?"
+    sed "s/^/QH-$4CREATE-OUT /" "/tmp/create-$1.log"
+    DOMID=$(xl domid "$1" 2>/dev/null) READER=
+    TTY=$(xenstore-read "/local/domain/$DOMID/serial/0/tty" 2>/dev/null || xenstore-read "/local/domain/$DOMID/console/tty" 2>/dev/null)
+    log "$4SERIAL-PTY ${TTY:-none}"
+    if [ -n "$TTY" ] && [ -e "$TTY" ]; then
+        stty -F "$TTY" raw -echo 2>/dev/null
+        cat "$TTY" > "$3" 2>/dev/null &
+        READER=$!
+    fi
+}
+
 # --- hvm1: start it paused, attach a reader to its serial pty, unpause ---------------
 dev=/dev/disk/by-id/virtio-extra1
 i=0; while [ ! -e $dev ] && [ $i -lt 30 ]; do sleep 1; i=$((i + 1)); done
 sed "s|target=[^']*/disk.img|target=$dev|" $S/hvm1.cfg > /etc/xen/hvm1.cfg
 sed 's/^/QH-CFG /' /etc/xen/hvm1.cfg
 SER=/var/log/xen/hvm1-serial.log
-xl create -p /etc/xen/hvm1.cfg > /tmp/create.log 2>&1
-log "CREATE rc=$?"
-sed 's/^/QH-CREATE-OUT /' /tmp/create.log
-id=$(xl domid hvm1 2>/dev/null)
-tty=$(xenstore-read "/local/domain/$id/serial/0/tty" 2>/dev/null || xenstore-read "/local/domain/$id/console/tty" 2>/dev/null)
-log "SERIAL-PTY ${tty:-none}"
-if [ -n "$tty" ] && [ -e "$tty" ]; then
-    stty -F "$tty" raw -echo 2>/dev/null
-    cat "$tty" > $SER 2>/dev/null &
-    reader=$!
-fi
+create_paused hvm1 /etc/xen/hvm1.cfg $SER ""
+id=$DOMID tty=$TTY reader=$READER
 log "HVM1-DM $(pgrep -f -- "^$DM .*-xen-domid $id " >/dev/null && echo running || echo none)"
 xl unpause hvm1; log "UNPAUSE rc=$?"
 T1=$(date +%s)
 
 # --- hvm1's boot: markers on its serial port and in the hypervisor's log ------------
 # first seen, in seconds after unpause: the guest's GRUB, its kernel, its login prompt
-grub_t= kern_t= login_t= gone=0 i=0
+grub_t='' kern_t='' login_t='' gone=0 i=0
 while [ $i -lt 1500 ] && [ $gone -lt 3 ]; do
     now=$(( $(date +%s) - T1 ))
     [ -z "$grub_t" ] && grep -aq 'GNU GRUB' $SER 2>/dev/null && grub_t=$now
@@ -107,16 +114,8 @@ on_poweroff = "destroy"
 on_reboot = "destroy"
 EOF
 OSER=/var/log/xen/ovmf1-serial.log
-xl create -p /etc/xen/ovmf1.cfg > /tmp/ovmf.log 2>&1
-log "OVMF-CREATE rc=$?"
-sed 's/^/QH-OVMF-CREATE-OUT /' /tmp/ovmf.log
-oid=$(xl domid ovmf1 2>/dev/null)
-otty=$(xenstore-read "/local/domain/$oid/serial/0/tty" 2>/dev/null || xenstore-read "/local/domain/$oid/console/tty" 2>/dev/null)
-if [ -n "$otty" ] && [ -e "$otty" ]; then
-    stty -F "$otty" raw -echo 2>/dev/null
-    cat "$otty" > $OSER 2>/dev/null &
-    oreader=$!
-fi
+create_paused ovmf1 /etc/xen/ovmf1.cfg $OSER OVMF-
+oid=$DOMID oreader=$READER
 xl unpause ovmf1
 T2=$(date +%s); i=0; marker_t=
 while [ $i -lt 600 ]; do

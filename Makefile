@@ -50,12 +50,13 @@ demo: DEPS_SETS = build test
 demo: deps deb
 	bash tests/qemu/demo
 
+# The Xen .debs first (everything needs them); then two lanes, one per core (tests/run
+# --lanes): the QEMU boots in one, the device model and RPM builds and the other tiers in
+# the other.
 check: DEPS_SETS = build rpm test
 check: deps
 	sh src/build/build-debs
-	sh src/build/build-qemu
-	sh src/build/build-rpms
-	XENHOST_REQUIRE_BUILD=1 bash tests/run $(TESTS)
+	XENHOST_REQUIRE_BUILD=1 bash tests/run --lanes --build qemu --build rpms $(TESTS)
 
 # The HVM guests under Xen under QEMU TCG (tests/qemu/t595): too slow for make check's
 # budget, so on request (make check skips it, saying so).

@@ -16,7 +16,7 @@ snapshot() { (cd "$1" && find . -xdev \( -path ./proc -o -path ./sys -o -path ./
     -o -path ./var/cache -o -path ./var/lib/apt -o -path ./var/lib/dpkg -o -path ./var/log -o -path ./srv \) -prune \
     -o -print | LC_ALL=C sort); }
 
-qh_install_xenhost "$base" "$root" xenhost > install.log 2>&1
+QH_DEVICE_MODEL=1 qh_install_xenhost "$base" "$root" xenhost > install.log 2>&1
 rc=$?
 t_eq "apt-get install xenhost exits 0" 0 "$rc"
 t_nogrep "apt-get install xenhost prints no error" '^(E:|dpkg: error)' install.log

@@ -61,12 +61,27 @@ qh_base() {
         fi
         chroot "$tmp" apt-get clean
         touch "$tmp/.complete"
-        rm -rf "$dir"; mv "$tmp" "$dir"
+        # another test (tests/run's other lane) may have made it meanwhile and be using it
+        if [ -f "$dir/.complete" ]; then rm -rf "$tmp"; else rm -rf "$dir"; mv "$tmp" "$dir"; fi
     fi
     echo "$dir"
 }
 
-qh_debs_sum() { (cd "$XENHOST_BUILD/debs" && cat -- *.deb | sha256sum | cut -c1-12); }
+# The .debs a test host is made from: every package of build-debs, and the device model
+# (xenhost-qemu, build-qemu) only when QH_DEVICE_MODEL=1. The boot tests of PV and PVH
+# hosts run while make check builds the device model beside them (tests/run's lanes), so
+# their hosts are made without it, as `apt-get install xenhost` makes one when the
+# recommended xenhost-qemu is not available; t595 (HVM) and t650's offline repository
+# (qh_offline_repo, all of build/debs) have it.
+qh_host_debs() {
+    local d
+    for d in "$XENHOST_BUILD"/debs/*.deb; do
+        [ -f "$d" ] || continue
+        case ${d##*/} in xenhost-qemu_*|xenhost-qemu-dbgsym_*) [ "${QH_DEVICE_MODEL:-0}" = 1 ] || continue ;; esac
+        echo "$d"
+    done
+}
+qh_debs_sum() { qh_host_debs | xargs -r cat -- | sha256sum | cut -c1-12; }
 
 # Copy BASE to DIR and install our packages with apt from a local repository in it.
 # Leaves the repository configured in DIR only if QH_KEEP_REPO=1.
@@ -75,7 +90,7 @@ qh_install_xenhost() {
     cp -a "$base/." "$dir/" || return 1
     rm -f "$dir/.complete"
     mkdir -p "$dir/srv/xenhost-repo"
-    cp "$XENHOST_BUILD"/debs/*.deb "$dir/srv/xenhost-repo/"
+    qh_host_debs | xargs -r cp -t "$dir/srv/xenhost-repo/" --
     (cd "$dir/srv/xenhost-repo" && apt-ftparchive packages . > Packages) || return 1
     echo "deb [trusted=yes] file:/srv/xenhost-repo ./" > "$dir/etc/apt/sources.list.d/xenhost-local.list"
     # shellcheck disable=SC2086
@@ -193,7 +208,10 @@ qh_offline_repo() {
     local base key dir tmp root
     base=$(qh_base) || return 1
     ls "$XENHOST_BUILD"/debs/xenhost_*.deb >/dev/null 2>&1 || { qh_log "no packages in $XENHOST_BUILD/debs"; return 1; }
-    key=$( { basename "$base"; qh_debs_sum; declare -f qh_offline_repo; } | sha256sum | cut -c1-12)
+    # all of our packages, the recommended device model too (an admin's apt installs it)
+    ls "$XENHOST_BUILD"/debs/xenhost-qemu_*.deb >/dev/null 2>&1 ||
+        { qh_log "no xenhost-qemu .deb in $XENHOST_BUILD/debs (src/build/build-qemu)"; return 1; }
+    key=$( { basename "$base"; QH_DEVICE_MODEL=1 qh_debs_sum; declare -f qh_offline_repo; } | sha256sum | cut -c1-12)
     dir=$QH_CACHE/repo-$key
     if [ ! -f "$dir/Packages" ]; then
         tmp=$(mktemp -d "$QH_CACHE/repo.XXXXXX"); root=$tmp/root

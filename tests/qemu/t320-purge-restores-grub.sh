@@ -7,7 +7,8 @@
 . "$T_TOP/tests/qemu/boot/bootlib.sh"
 O=$T_TMP/host
 files=()
-for d in "$XENHOST_BUILD"/debs/*.deb; do files+=(--file "$d:/root/debs/$(basename "$d")"); done
+# the packages the host was made from (qh_host_debs)
+for d in $(qh_host_debs); do files+=(--file "$d:/root/debs/$(basename "$d")"); done
 
 qx_boot "$O" purge.sh "${files[@]}" --timeout 1200; t_eq "the boot ran to power-off" 0 $?
 t_grep "our packages were installed" 'xenhost-hypervisor' <(qx "$O" PKGS)

@@ -13,6 +13,8 @@
 #   boot 4  poweroff saved it, boot restored it with its memory (a token in its tmpfs,
 #           its boot id); NAT mode: remove, setup --mode nat, a guest on the NAT bridge
 #           gets a lease and DNS from dnsmasq and reaches the uplink's gateway
+# tests/run starts it only after the device model build (it installs xenhost-qemu):
+# needs-build: qemu
 . "$(dirname "$0")/../lib.sh"
 . "$T_TOP/tests/qemu/hostlib.sh"
 t_need_root

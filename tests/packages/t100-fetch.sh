@@ -166,6 +166,23 @@ build_refused no-sources "$(t_re "$RFILE"): no Debian archive entry in .*empty-e
 run_build unreachable "$T_TMP/dead"
 build_refused unreachable "$(t_re "$RFILE") \(SHA-256 $RSHA\) could not be fetched .*127\.0\.0\.1:9.*check the network"
 
+# --- build-rpms without the stripping tools: refused before anything is built or cached -
+# (rpmbuild alone succeeds and makes unstripped RPMs, which the cache would keep)
+if command -v rpmbuild >/dev/null && command -v eu-strip >/dev/null; then
+    mkdir -p no-eu-strip/bin
+    for f in /usr/bin/* /usr/sbin/* /bin/* /sbin/*; do
+        [ "${f##*/}" = eu-strip ] || ln -sf "$f" no-eu-strip/bin/ 2>/dev/null
+    done
+    mkdir -p no-eu-strip/cache
+    XENHOST_CACHE=$T_TMP/no-eu-strip/cache XENHOST_BUILD=$T_TMP/no-eu-strip/build PATH=$T_TMP/no-eu-strip/bin \
+        sh "$T_TOP/src/build/build-rpms" > no-eu-strip/stdout 2> no-eu-strip/stderr
+    echo $? > no-eu-strip/rc
+    build_refused no-eu-strip "eu-strip not found: the RPMs would not be stripped \(apt-get install debugedit elfutils"
+    t_eq "no-eu-strip: nothing cached" "" "$(find no-eu-strip/cache -mindepth 1 -print -quit)"
+else
+    t_skip "build-rpms refuses without eu-strip" "needs rpmbuild and eu-strip (make deps DEPS_SETS=rpm)"
+fi
+
 # The host entries a deb822 file gives: URI, components, key and trust kept; disabled
 # entries skipped (tests/fixtures/apt/d822, one of the apt reader's fixtures: t020).
 t_eq "apt-entries reads deb822, keeps trust and skips disabled entries" \

@@ -97,7 +97,11 @@ static int text_grub_hvm(const struct xci *o, const struct xci_plan *p, struct x
                   "set default=0\nset timeout=2\n", unit);
     const char *entries[][3] = { { "", "vmlinuz", "initrd.img" }, { " (previous kernel)", "vmlinuz.old", "initrd.img.old" } };
     for (size_t i = 0; i < 2; i++)
-        xh_buf_add(b, "menuentry 'Debian GNU/Linux%s' {\n\tlinux /%s root=UUID=%s ro console=tty0 console=%s%s\n\tinitrd /%s\n}\n",
+        /* the echo lines, as Debian's own grub.cfg has them: on a serial console they show
+         * that GRUB has begun reading the kernel, then the initrd (slow through the BIOS) */
+        xh_buf_add(b, "menuentry 'Debian GNU/Linux%s' {\n\techo 'Loading Linux ...'\n"
+                      "\tlinux /%s root=UUID=%s ro console=tty0 console=%s%s\n"
+                      "\techo 'Loading initial ramdisk ...'\n\tinitrd /%s\n}\n",
                    entries[i][0], entries[i][1], p->root_uuid, s, ttys ? ",115200n8" : "", entries[i][2]);
     return xh_buf_status(b);
 }

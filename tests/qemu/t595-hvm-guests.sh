@@ -69,6 +69,8 @@ t_grep "its device model was started" '^QH-HVM1-DM running$' test.log
 t_grep "hvmloader ran" '^QH-HVMLOADER .*HVM Loader' test.log
 t_grep "SeaBIOS ran" '^QH-SEABIOS .*SeaBIOS \(version' test.log
 t_grep "the guest's own GRUB ran (on the serial console)" '^QH-GRUB .*GNU GRUB' test.log
+t_grep "its GRUB ended its countdown and began reading the kernel" '^QH-HVM1-TIMES .* loading-linux=[0-9]' test.log
+t_grep "... and then the initrd" '^QH-HVM1-TIMES .* loading-initrd=[0-9]' test.log
 t_grep "the guest's own kernel started" '^QH-KERNEL .*Linux version' test.log
 t_grep "login prompt on the emulated serial port" '^QH-LOGIN .*hvm1 login:' test.log
 t_grep "the HVM guest answers ping from dom0 over the bridge (PV NIC)" '^QH-PING rc=0$' test.log

@@ -178,6 +178,8 @@ t_eq "hvm: fstab mounts the root by UUID, no swap" "UUID=$uuid / ext4 noatime,er
 img_cat gh /boot/grub/grub.cfg > h.grub
 t_grep "hvm: grub.cfg boots /vmlinuz with root=UUID on ttyS0" \
     "^	linux /vmlinuz root=UUID=$uuid ro console=tty0 console=ttyS0,115200n8$" h.grub
+t_eq "hvm: GRUB says when it reads the kernel and the initrd" "echo 'Loading Linux ...'|echo 'Loading initial ramdisk ...'" \
+    "$(sed -n '/^menuentry .Debian GNU\/Linux. {$/,/^}$/p' h.grub | sed -n 's/^\t\(echo .*\)/\1/p' | paste -sd'|')"
 t_grep "hvm: GRUB itself on the serial port" '^serial --unit=0 --speed=115200$' h.grub
 t_grep "hvm: ... and the console" '^terminal_output serial console$' h.grub
 img_stat gh /boot/grub/i386-pc/normal.mod | grep -q 'Type: regular' && t_ok "hvm: /boot/grub/i386-pc/normal.mod (the modules core.img loads)" \

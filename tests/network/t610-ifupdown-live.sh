@@ -13,7 +13,7 @@ if [ -z "${XN_IN_NS:-}" ]; then
     echo "skip - t610-ifupdown-live # needs root and unshare (network and mount namespaces)"; exit 0
 fi
 . "$(dirname "$0")/../lib.sh"
-t_need_cmd ifup ifdown ifquery brctl ip ping
+t_need_cmd ifup ifdown ifquery brctl ip ping inotifywait
 [ -x /etc/network/if-pre-up.d/bridge ] || { t_skip "$T_NAME" "needs bridge-utils' ifupdown hooks"; t_end; }
 mount --make-rprivate / && mount -t sysfs sysfs /sys && mount -t tmpfs tmpfs /run && mkdir -p /run/network ||
     { t_fail "private /sys and /run in the test's namespaces"; t_end; }
@@ -66,6 +66,15 @@ t_check "the gateway answers through the bridge" ping -c 1 -W 2 192.0.2.1
 xn status; cp "$T_TMP/xn.out" status1.out
 t_grep "status: a trial is pending, with the time left" '^trial: pending, [0-9]+ s left' status1.out
 t_grep "status: what is live" '^live: xenbr0 is a bridge, MAC 52:54:00:aa:bb:01, ports: eth0, addresses: 192.0.2.2/24' status1.out
+# Watch the state directory through confirm and remove: the outcome ("last") must be
+# in place before the trial file goes, since confirm and remove read it the moment
+# they see no trial (t650 once saw a confirm that worked answer "too late: the trial
+# ended removed"; the window was the fsync of the new "last").
+inotifywait -m -e moved_to,delete --format '%e %f' -o "$T_TMP/state-events" "$R/var/lib/xenhost-network" 2> "$T_TMP/inotify.err" &
+watch_pid=$!
+t_cleanup "kill $watch_pid 2>/dev/null"
+for ((i = 0; i < 50; i++)); do grep -q 'Watches established' "$T_TMP/inotify.err" && break; sleep 0.1; done
+t_grep "the state directory is watched" 'Watches established' "$T_TMP/inotify.err"
 xn confirm
 t_eq "confirm: exit 0" 0 "$XN_RC"
 xn status; cp "$T_TMP/xn.out" status2.out
@@ -76,6 +85,13 @@ t_nogrep "status: nothing disagrees" 'DISAGREES|MISSING' status2.out
 t_eq "status: exit 0" 0 "$XN_RC"
 xn remove; cp "$T_TMP/xn.out" remove1.out
 t_eq "remove: exit 0" 0 "$XN_RC"
+sleep 0.5; kill "$watch_pid" 2>/dev/null; wait "$watch_pid" 2>/dev/null
+grep -E ' (last|trial)$' "$T_TMP/state-events" > events.out
+t_eq "confirm and remove each ended their trial" 2 "$(grep -c '^DELETE trial$' events.out)"
+# every DELETE of the trial file comes right after a new "last"
+t_eq "... each time with the outcome written first" "" \
+    "$(awk '$0 == "DELETE trial" && prev != "MOVED_TO last" { print NR ": " prev " then " $0 } { prev = $0 }' events.out)"
+[ $T_FAILED = 0 ] || t_diag "state events: $(tr "\n" " " < events.out)"
 pristine "remove"
 uplink_back "remove"
 

@@ -148,7 +148,8 @@ case $phase in
     log "NET-REMOVED $(net "$nic")"
     xenhost-network setup --mode nat > /tmp/nat.log 2>&1; log "NAT-SETUP rc=$?"
     sed 's/^/QJ-NAT-OUT /' /tmp/nat.log
-    xenhost-network confirm > /dev/null 2>&1; log "NAT-CONFIRM rc=$?"
+    xenhost-network confirm > /tmp/nat-confirm.log 2>&1; log "NAT-CONFIRM rc=$?"
+    sed 's/^/QJ-NAT-CONFIRM-OUT /' /tmp/nat-confirm.log
     xenhost-network status 2>&1 | sed 's/^/QJ-STATUS3 /'
     log "NAT-BRIDGE $(net xenbr-nat)"
     log "NAT-UPLINK $(net "$nic")"

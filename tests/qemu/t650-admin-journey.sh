@@ -154,5 +154,5 @@ t_grep "... it got a lease from dnsmasq in the NAT network" "^QJ-NAT-LEASE $(t_r
 t_grep "... it reaches dom0 on the NAT bridge" '^QJ-NAT-PING-GW rc=0' j4.log
 t_grep "... and the uplink's gateway through the masquerade" '^QJ-NAT-PING-OUT rc=0' j4.log
 t_grep "... dnsmasq answers its DNS queries (dom0's host name)" '^QJ-NAT-DNS [0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$' j4.log
-[ $T_FAILED = 0 ] || t_diag "$(grep -hE '^QJ-(SETUP|STATUS|NAT-OUT|NAT-CREATE|SSH-ERR|INSTALL-LOG|CFG|REMOVE-OUT)' j*.log | tail -n 60)"
+[ $T_FAILED = 0 ] || t_diag "$(grep -hE '^QJ-(SETUP|STATUS|NAT-OUT|NAT-CONFIRM-OUT|CONFIRM-OUT|NAT-CREATE|SSH-ERR|INSTALL-LOG|CFG|REMOVE-OUT)' j*.log | tail -n 60)"
 t_end

@@ -73,6 +73,10 @@ static int write_trial(const char *phase, const char *op, int timeout_s, time_t 
     return xn_kv_write(sp("trial"), kv);
 }
 
+/* Every outcome is written before the trial file goes: confirm, remove and
+ * the foreground setup read "last" as soon as they see no trial pending, and
+ * would otherwise read the outcome before this one (a confirm that worked
+ * reported "too late: the trial ended removed"). */
 static void write_last(const char *outcome, const char *reason, const struct xn_plan *p, int restore_ok)
 {
     char w[32];
@@ -220,10 +224,10 @@ static int roll_back(struct xn_plan *p, const char *reason, int files_installed)
     }
     if (xn_live_up_old(p) < 0) { xh_err("the old configuration did not come up again"); bad = 1; }
     if (!bad) xn_state_clear();
+    write_last(files_installed ? "rolled-back" : "failed", reason, p, !bad);
     unlink(sp("trial"));
     unlink(sp("confirmed"));
     unlink(sp("abort"));
-    write_last(files_installed ? "rolled-back" : "failed", reason, p, !bad);
     if (!bad) xh_info("the old configuration is back");
     return bad ? -1 : 0;
 }
@@ -258,8 +262,8 @@ static int guard_apply(struct xn_plan *p, int timeout_s)
         xh_info("gateway %s answers through %s", p->gw.gw, dev);
     }
     if (timeout_s == 0 || p->mode == XN_MODE_ADOPT) {
-        unlink(sp("trial"));
         write_last("kept", timeout_s == 0 ? "applied with --confirm-timeout 0 (no trial)" : "no network change", p, 1);
+        unlink(sp("trial"));
         xh_info("done: the new configuration is in force");
         return XN_OK;
     }
@@ -269,9 +273,9 @@ static int guard_apply(struct xn_plan *p, int timeout_s)
     xh_info("trial: waiting %d s for 'xenhost-network confirm'", timeout_s);
     for (;;) {
         if (access(sp("confirmed"), F_OK) == 0) {
+            write_last("confirmed", "confirmed by the admin", p, 1);
             unlink(sp("trial"));
             unlink(sp("confirmed"));
-            write_last("confirmed", "confirmed by the admin", p, 1);
             xh_info("confirmed: the new configuration stays");
             return XN_OK;
         }
@@ -301,8 +305,8 @@ static int guard_remove(struct xn_plan *p, int force)
     if (xn_files_restore(p, force, &edited) > 0 || edited) bad = 1;
     if (xn_live_up_old(p) < 0) { xh_err("the configuration from before setup did not come up"); bad = 1; }
     if (!bad) xn_state_clear();
-    unlink(sp("trial"));
     write_last("removed", bad ? "remove: not everything could be restored" : "removed", p, !bad);
+    unlink(sp("trial"));
     if (!bad) xh_info("removed: the configuration from before setup is back");
     return bad ? XN_BROKEN : XN_OK;
 }
@@ -448,10 +452,10 @@ int xn_boot(void)
     xh_err("%s: restoring the configuration from before setup", reason);
     int bad = xn_files_restore(&p, 1, &edited) > 0;
     if (!bad) xn_state_clear();
+    write_last("rolled-back", reason, &p, !bad);
     unlink(sp("trial"));
     unlink(sp("confirmed"));
     unlink(sp("abort"));
-    write_last("rolled-back", reason, &p, !bad);
     xn_plan_free(&p);
     return bad ? XN_BROKEN : XN_OK;
 }

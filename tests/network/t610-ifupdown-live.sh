@@ -85,7 +85,9 @@ t_nogrep "status: nothing disagrees" 'DISAGREES|MISSING' status2.out
 t_eq "status: exit 0" 0 "$XN_RC"
 xn remove; cp "$T_TMP/xn.out" remove1.out
 t_eq "remove: exit 0" 0 "$XN_RC"
-sleep 0.5; kill "$watch_pid" 2>/dev/null; wait "$watch_pid" 2>/dev/null
+# inotifywait writes the events after they happened: give it up to 5 s for both
+for ((i = 0; i < 50; i++)); do [ "$(grep -c '^DELETE trial$' "$T_TMP/state-events")" -ge 2 ] && break; sleep 0.1; done
+kill "$watch_pid" 2>/dev/null; wait "$watch_pid" 2>/dev/null
 grep -E ' (last|trial)$' "$T_TMP/state-events" > events.out
 t_eq "confirm and remove each ended their trial" 2 "$(grep -c '^DELETE trial$' events.out)"
 # every DELETE of the trial file comes right after a new "last"

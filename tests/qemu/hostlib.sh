@@ -19,10 +19,11 @@
 #       multi-user.target, its output going to the second serial port (OUTDIR/test.log).
 #       The whole first serial port is OUTDIR/console.log. The machine powers off when the
 #       script returns, unless it exported QH_NO_POWEROFF=1. --direct boots Xen with QEMU's
-#       multiboot loader instead of firmware + GRUB; --native boots the image's Linux
-#       kernel the same way, without Xen (for package work that needs no hypervisor: a
-#       PV dom0 under TCG ran t320's apt work about twice as slowly). --disk attaches a raw disk with virtio
-#       serial "extra1" (/dev/disk/by-id/virtio-extra1 in dom0). Returns non-zero on timeout.
+#       multiboot loader instead of firmware + GRUB; --native boots the host image's
+#       Linux kernel (qh_rootfs's, as --direct does) that way, without Xen: for package
+#       work that needs no hypervisor (a PV dom0 under TCG ran t320's apt work 1.8 times
+#       as slowly). --disk attaches a raw disk with virtio serial "extra1"
+#       (/dev/disk/by-id/virtio-extra1 in dom0). Returns non-zero on timeout.
 # Every step is logged under $T_TMP; caches live in $XENHOST_CACHE/qemu.
 
 QH_SUITE=bookworm

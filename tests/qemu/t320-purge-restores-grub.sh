@@ -3,8 +3,8 @@
 # byte for byte the one it wrote before they were installed; its 20_linux_xen
 # is back, untouched.
 # The host boots its own Linux kernel without Xen (qh_boot --native): purge, reinstall and
-# purge are package work that needs no hypervisor, and a PV dom0 under TCG ran them about
-# twice as slowly (the whole boot 558 s under Xen, 307 s native, measured 2026-12-03).
+# purge are package work that needs no hypervisor, and a PV dom0 under TCG ran them 1.8
+# times as slowly (the whole boot 558 s under Xen, 307 s native, measured 2026-12-03).
 . "$(dirname "$0")/../lib.sh"
 . "$T_TOP/tests/qemu/hostlib.sh"
 . "$T_TOP/tests/qemu/boot/bootlib.sh"
